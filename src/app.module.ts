@@ -1,0 +1,57 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuthModule } from './auth/auth.module.js';
+import { EmulatorModule } from './auth/emulator/emulator.module.js';
+import { AppConfig } from './config.js';
+import { dataSourceOptions, runMigrations } from './db/data-source.js';
+import { HealthModule } from './health/health.module.js';
+import { RedisModule } from './redis/redis.module.js';
+
+@Global()
+@Module({})
+class AppConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppConfigModule,
+      imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: true, load: [() => ({ app: config })] })],
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
+  }
+}
+
+/** What the API and the worker both stand on: one list, so the two never drift apart. */
+export function sharedImports(config: AppConfig) {
+  return [
+    AppConfigModule.forRoot(config),
+    TypeOrmModule.forRootAsync({
+      useFactory: () => dataSourceOptions(config),
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        await runMigrations(dataSource);
+        return dataSource;
+      },
+    }),
+    RedisModule,
+    AuthModule.register(config),
+  ];
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [...sharedImports(config), HealthModule, ...(config.emulator ? [EmulatorModule] : [])],
+    };
+  }
+}
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: WorkerModule, imports: [...sharedImports(config)] };
+  }
+}

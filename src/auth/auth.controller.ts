@@ -1,0 +1,152 @@
+import { Controller, Get, HttpCode, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiFoundResponse, ApiNotFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../config.js';
+import { AppError } from '../errors.js';
+import { FAILURE_STATUS, POPUP_SCRIPT, failurePage, popupResultPage } from './auth-pages.js';
+import { ErrorDto, ProvidersDto, TokenDto } from './auth.dto.js';
+import { AuthService, toCommenterView } from './auth.service.js';
+import { bearerToken } from './commenter.guard.js';
+import type { Provider } from './commenter.entity.js';
+import { SignInGuard, languageOf, type SignInOutcome } from './sign-in.guard.js';
+import { TokensService } from './tokens.service.js';
+import './session.types.js';
+
+type SignInRequest = FastifyRequest & { signIn?: SignInOutcome };
+
+const PROVIDER_NAMES: Record<Provider, string> = { twitter: 'Twitter', facebook: 'Facebook' };
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  private readonly log = new Logger(AuthController.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly auth: AuthService,
+    private readonly tokens: TokensService,
+  ) {}
+
+  @Get('providers')
+  @ApiOperation({ summary: 'The sign-in providers enabled on this site' })
+  @ApiOkResponse({ type: ProvidersDto })
+  providers(): ProvidersDto {
+    const enabled = (['twitter', 'facebook'] as const).filter((p) => this.config[p]);
+    return {
+      providers: [...enabled],
+      details: enabled.map((id) => ({ id, name: PROVIDER_NAMES[id], signInUrl: `${this.config.publicUrl}/auth/${id}` })),
+      emulator: this.config.emulator,
+    };
+  }
+
+  @Get('twitter')
+  @UseGuards(SignInGuard('twitter', 'start'))
+  @ApiOperation({ summary: 'Start sign-in with Twitter (redirects to Twitter)' })
+  @ApiQuery({ name: 'returnTo', required: false, description: 'Same-origin path or a URL on ALLOWED_ORIGINS' })
+  @ApiQuery({ name: 'popup', required: false, description: '1 when opened as a popup by the widget' })
+  @ApiFoundResponse({ description: 'Redirect to the provider' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'PROVIDER_DISABLED' })
+  startTwitter(@Req() request: SignInRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.finishSignIn('twitter', request, reply);
+  }
+
+  @Get('twitter/callback')
+  @UseGuards(SignInGuard('twitter', 'callback'))
+  @ApiOperation({ summary: 'Twitter returns the reader here' })
+  twitterCallback(@Req() request: SignInRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.finishSignIn('twitter', request, reply);
+  }
+
+  @Get('facebook')
+  @UseGuards(SignInGuard('facebook', 'start'))
+  @ApiOperation({ summary: 'Start sign-in with Facebook (redirects to Facebook)' })
+  @ApiQuery({ name: 'returnTo', required: false })
+  @ApiQuery({ name: 'popup', required: false })
+  @ApiFoundResponse({ description: 'Redirect to the provider' })
+  startFacebook(@Req() request: SignInRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.finishSignIn('facebook', request, reply);
+  }
+
+  @Get('facebook/callback')
+  @UseGuards(SignInGuard('facebook', 'callback'))
+  @ApiOperation({ summary: 'Facebook returns the reader here' })
+  facebookCallback(@Req() request: SignInRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.finishSignIn('facebook', request, reply);
+  }
+
+  @Get('popup.js')
+  @ApiOperation({ summary: 'Script of the sign-in popup page', deprecated: false })
+  popupScript(@Res() reply: FastifyReply): void {
+    void reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(POPUP_SCRIPT);
+  }
+
+  @Post('token')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange the session cookie for a short-lived bearer token' })
+  @ApiOkResponse({ type: TokenDto })
+  @ApiUnauthorizedResponse({ type: ErrorDto })
+  async token(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenDto> {
+    this.assertTrustedOrigin(request);
+    void reply.header('cache-control', 'no-store');
+    const commenterId = request.session.commenterId;
+    const commenter = commenterId ? await this.auth.findById(commenterId) : null;
+    if (!commenter) throw new AppError('UNAUTHENTICATED', 401, 'Sign in first: no signed-in session');
+    return this.tokens.issue(commenter.id, 'commenter');
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out: ends the session and the bearer token sent with the request' })
+  @ApiNoContentResponse()
+  async logout(@Req() request: FastifyRequest): Promise<void> {
+    this.assertTrustedOrigin(request);
+    const token = bearerToken(request);
+    if (token) {
+      const claims = await this.tokens.verify(token, 'commenter').catch(() => null);
+      if (claims) await this.tokens.revoke(claims);
+    }
+    if (request.session.commenterId || request.session.signInFlow) await request.session.destroy();
+  }
+
+  /**
+   * Ends every sign-in attempt that the strategy did not answer with a redirect: the start route
+   * when the provider could not be reached, and every callback.
+   */
+  private async finishSignIn(provider: Provider, request: SignInRequest, reply: FastifyReply): Promise<void> {
+    const storedFlow = request.session.signInFlow;
+    const flow = storedFlow?.provider === provider ? storedFlow : undefined;
+    const lang = languageOf(request);
+    const returnTo = flow?.returnTo ?? '/';
+    const outcome = request.signIn ?? { ok: false, reason: 'provider', detail: 'no outcome' };
+    void reply.header('cache-control', 'no-store');
+
+    if (!outcome.ok) {
+      this.log.warn({ provider, reason: outcome.reason, detail: outcome.detail }, 'sign-in failed');
+      const html = flow?.popup
+        ? popupResultPage(lang, { type: 'comments:auth', ok: false, reason: outcome.reason }, this.config.publicOrigin, returnTo)
+        : failurePage(lang, outcome.reason, returnTo);
+      await reply.code(FAILURE_STATUS[outcome.reason]).type('text/html; charset=utf-8').send(html);
+      return;
+    }
+
+    const commenter = await this.auth.signIn(outcome.profile);
+    await request.session.regenerate(); // a fresh session id after sign-in (no session fixation)
+    request.session.commenterId = commenter.id;
+    this.log.log({ provider, commenterId: commenter.id }, 'signed in');
+
+    if (!flow?.popup) {
+      await reply.redirect(returnTo, 302);
+      return;
+    }
+    const issued = await this.tokens.issue(commenter.id, 'commenter');
+    const message = { type: 'comments:auth' as const, ok: true, commenter: toCommenterView(commenter), ...issued };
+    await reply.type('text/html; charset=utf-8').send(popupResultPage(lang, message, this.config.publicOrigin, returnTo));
+  }
+
+  /** Cookie-authenticated POSTs must come from our own pages or an allowed site (CSRF defence beside SameSite). */
+  private assertTrustedOrigin(request: FastifyRequest): void {
+    const origin = request.headers.origin;
+    if (!origin || origin === this.config.publicOrigin || this.config.allowedOrigins.includes(origin)) return;
+    throw new AppError('FORBIDDEN_ORIGIN', 403, 'Requests from this site are not accepted');
+  }
+}

@@ -1,0 +1,29 @@
+import { type DynamicModule, Module, type Provider as NestProvider } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from '../config.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { Commenter } from './commenter.entity.js';
+import { CommenterGuard } from './commenter.guard.js';
+import { FacebookStrategy } from './facebook.strategy.js';
+import { MeController } from './me.controller.js';
+import { TokensService } from './tokens.service.js';
+import { TwitterStrategy } from './twitter.strategy.js';
+
+@Module({})
+export class AuthModule {
+  /** Strategies exist only for providers with credentials (or the emulator's). */
+  static register(config: AppConfig): DynamicModule {
+    const strategies: NestProvider[] = [];
+    if (config.twitter) strategies.push(TwitterStrategy);
+    if (config.facebook) strategies.push(FacebookStrategy);
+    return {
+      module: AuthModule,
+      imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([Commenter])],
+      controllers: [AuthController, MeController],
+      providers: [AuthService, TokensService, CommenterGuard, ...strategies],
+      exports: [AuthService, TokensService, CommenterGuard],
+    };
+  }
+}

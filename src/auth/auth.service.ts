@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { Commenter, type Provider } from './commenter.entity.js';
+import { cleanAvatarUrl, cleanDisplayName } from './display-text.js';
+
+/** What a provider tells us about a reader, in one shape for every provider. */
+export interface ProviderProfile {
+  provider: Provider;
+  id: string;
+  displayName?: string;
+  username?: string;
+  avatarUrl?: string;
+}
+
+export interface CommenterView {
+  id: string;
+  provider: Provider;
+  displayName: string;
+  avatarUrl: string | null;
+  status: Commenter['status'];
+}
+
+export function toCommenterView(commenter: Commenter): CommenterView {
+  return {
+    id: commenter.id,
+    provider: commenter.provider,
+    displayName: commenter.displayName,
+    avatarUrl: commenter.avatarUrl,
+    status: commenter.status,
+  };
+}
+
+@Injectable()
+export class AuthService {
+  constructor(@InjectRepository(Commenter) private readonly commenters: Repository<Commenter>) {}
+
+  /** Creates the commenter on first sign-in, refreshes name and avatar on later ones. */
+  async signIn(profile: ProviderProfile): Promise<Commenter> {
+    const providerUserId = String(profile.id).slice(0, 64);
+    const username = cleanDisplayName(profile.username, 100) || null;
+    const displayName = cleanDisplayName(profile.displayName) || username || 'Reader';
+    const now = new Date();
+    await this.commenters
+      .createQueryBuilder()
+      .insert()
+      .into(Commenter)
+      .values({
+        id: randomUUID(),
+        provider: profile.provider,
+        providerUserId,
+        displayName,
+        username,
+        avatarUrl: cleanAvatarUrl(profile.avatarUrl),
+        status: 'active',
+        firstSeenAt: now,
+        lastLoginAt: now,
+      })
+      .orUpdate(['display_name', 'username', 'avatar_url', 'last_login_at'], ['provider', 'provider_user_id'])
+      .execute();
+    return this.commenters.findOneByOrFail({ provider: profile.provider, providerUserId });
+  }
+
+  findById(id: string): Promise<Commenter | null> {
+    return this.commenters.findOneBy({ id });
+  }
+}

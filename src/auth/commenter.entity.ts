@@ -1,0 +1,35 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type Provider = 'twitter' | 'facebook';
+export type CommenterStatus = 'active' | 'banned';
+
+@Entity('commenters')
+@Index('uq_commenters_provider_user', ['provider', 'providerUserId'], { unique: true })
+export class Commenter {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  provider!: Provider;
+
+  @Column({ name: 'provider_user_id', type: 'varchar', length: 64 })
+  providerUserId!: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 100 })
+  displayName!: string;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  username!: string | null;
+
+  @Column({ name: 'avatar_url', type: 'varchar', length: 1000, nullable: true })
+  avatarUrl!: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'active' })
+  status!: CommenterStatus;
+
+  @Column({ name: 'first_seen_at' })
+  firstSeenAt!: Date;
+
+  @Column({ name: 'last_login_at' })
+  lastLoginAt!: Date;
+}

@@ -1,0 +1,49 @@
+import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
+import { AuthService } from './auth.service.js';
+import type { Commenter } from './commenter.entity.js';
+import { TokensService, type TokenClaims } from './tokens.service.js';
+
+export interface CommenterRequest extends FastifyRequest {
+  commenter?: Commenter;
+  tokenClaims?: TokenClaims;
+}
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new AppError('UNAUTHENTICATED', 401, 'The Authorization header must be "Bearer <token>"');
+  return match[1]!;
+}
+
+/** Lets a signed-in reader through: a bearer token (the widget) or the session cookie (first-party pages). */
+@Injectable()
+export class CommenterGuard implements CanActivate {
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<CommenterRequest>();
+    const token = bearerToken(request);
+    let commenterId: string | undefined;
+    if (token) {
+      request.tokenClaims = await this.tokens.verify(token, 'commenter');
+      commenterId = request.tokenClaims.sub;
+    } else {
+      commenterId = request.session?.commenterId;
+    }
+    if (!commenterId) throw new AppError('UNAUTHENTICATED', 401, 'Sign in to continue');
+    const commenter = await this.auth.findById(commenterId);
+    if (!commenter) throw new AppError('UNAUTHENTICATED', 401, 'This account no longer exists; sign in again');
+    request.commenter = commenter;
+    return true;
+  }
+}
+
+export const CurrentCommenter = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Commenter => context.switchToHttp().getRequest<CommenterRequest>().commenter!,
+);

@@ -1,0 +1,39 @@
+import type { Redis } from 'ioredis';
+
+type Callback<T = void> = (err?: Error | null, value?: T) => void;
+type StoredSession = { cookie?: { expires?: string | Date | null; originalMaxAge?: number | null } } & Record<string, unknown>;
+
+/**
+ * @fastify/session store on Redis, so sign-in survives restarts and works across API replicas.
+ * (connect-redis only speaks node-redis; we already run ioredis.)
+ */
+export class RedisSessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly defaultTtlSeconds: number,
+    private readonly prefix = 'cs:sess:',
+  ) {}
+
+  get(sessionId: string, callback: Callback<StoredSession | null>): void {
+    this.redis.get(this.prefix + sessionId).then(
+      (raw) => callback(null, raw ? (JSON.parse(raw) as StoredSession) : null),
+      (err: Error) => callback(err),
+    );
+  }
+
+  set(sessionId: string, session: StoredSession, callback: Callback): void {
+    const expires = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : NaN;
+    const ttlMs = Number.isFinite(expires) ? Math.max(1000, expires - Date.now()) : this.defaultTtlSeconds * 1000;
+    this.redis.set(this.prefix + sessionId, JSON.stringify(session), 'PX', ttlMs).then(
+      () => callback(null),
+      (err: Error) => callback(err),
+    );
+  }
+
+  destroy(sessionId: string, callback: Callback): void {
+    this.redis.del(this.prefix + sessionId).then(
+      () => callback(null),
+      (err: Error) => callback(err),
+    );
+  }
+}

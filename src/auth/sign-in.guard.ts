@@ -1,0 +1,121 @@
+import { type ExecutionContext, Inject, Injectable, mixin, type Type } from '@nestjs/common';
+import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../config.js';
+import { AppError, ResponseAlreadySent } from '../errors.js';
+import type { SignInFailure } from './auth-pages.js';
+import type { ProviderProfile } from './auth.service.js';
+import type { Provider } from './commenter.entity.js';
+import { pickLanguage } from './language.js';
+import { passportResponse, type PassportResponse } from './passport-fastify.js';
+import { safeReturnTo } from './return-to.js';
+
+/** What the callback handler receives on `request.signIn`. */
+export type SignInOutcome = { ok: true; profile: ProviderProfile } | { ok: false; reason: SignInFailure; detail: string };
+
+/** Kept in the server-side session between the redirect to the provider and its callback. */
+export interface SignInFlow {
+  provider: Provider;
+  returnTo: string | null;
+  popup: boolean;
+}
+
+
+/** Where passport-oauth1 keeps the pending request token in the session. */
+const TWITTER_SESSION_KEY = 'oauth:twitter';
+
+const responses = new WeakMap<FastifyRequest, PassportResponse>();
+
+function classifyFailure(provider: Provider, query: Record<string, string | undefined>, err: unknown, status?: number): SignInFailure {
+  if (provider === 'twitter' && query.denied) return 'denied';
+  if (provider === 'facebook' && query.error) return query.error === 'access_denied' ? 'denied' : 'provider';
+  if (err instanceof Error) {
+    if (/request token in session|authorization request state|requires session/i.test(err.message)) return 'state';
+    // Twitter answers an expired or already used request token with error 89.
+    const code = (err as Error & { code?: unknown }).code;
+    if (/obtain access token|expired/i.test(err.message) || err.name === 'TokenError' || code === 89) return 'expired';
+    return 'provider';
+  }
+  return status === 403 ? 'state' : 'denied';
+}
+
+/**
+ * A callback must carry the provider's answer and, for Twitter, the request token this very
+ * session asked for (passport-oauth1 itself only looks at the secret it stored).
+ */
+function isGenuineCallback(provider: Provider, query: Record<string, string | undefined>, request: FastifyRequest): boolean {
+  if (provider === 'facebook') return Boolean(query.error || query.code);
+  if (query.denied) return true;
+  const pending = (request.session as unknown as Record<string, { oauth_token?: string } | undefined>)[TWITTER_SESSION_KEY];
+  return Boolean(query.oauth_token && query.oauth_verifier && pending?.oauth_token === query.oauth_token);
+}
+
+/**
+ * Runs a passport strategy on the Fastify adapter. On the start route it records where the
+ * reader came from and lets the strategy redirect; on the callback it never throws: it leaves a
+ * SignInOutcome for the controller, which answers with a page in the reader's language.
+ */
+export function SignInGuard(provider: Provider, phase: 'start' | 'callback'): Type<IAuthGuard> {
+  @Injectable()
+  class ProviderSignInGuard extends AuthGuard(provider) {
+    constructor(@Inject(AppConfig) private readonly config: AppConfig) {
+      super();
+    }
+
+    override async canActivate(context: ExecutionContext): Promise<boolean> {
+      if (!this.config[provider]) {
+        throw new AppError('PROVIDER_DISABLED', 404, `Sign-in with ${provider} is not enabled on this site`);
+      }
+      const request = context.switchToHttp().getRequest<FastifyRequest>();
+      const query = (request.query ?? {}) as Record<string, string | undefined>;
+      if (phase === 'start') {
+        const flow: SignInFlow = {
+          provider,
+          returnTo: safeReturnTo(query.returnTo, this.config),
+          popup: query.popup === '1' || query.popup === 'true',
+        };
+        request.session.signInFlow = flow;
+      } else if (!isGenuineCallback(provider, query, request)) {
+        (request as FastifyRequest & { signIn?: SignInOutcome }).signIn = {
+          ok: false,
+          reason: 'state',
+          detail: 'callback without provider parameters or for another request token',
+        };
+        return true;
+      }
+      const response = passportResponse(context.switchToHttp().getResponse<FastifyReply>());
+      responses.set(request, response);
+      const answered = await Promise.race([super.canActivate(context), response.ended.then(() => 'answered' as const)]);
+      if (answered === 'answered') throw new ResponseAlreadySent(); // passport redirected to the provider
+      return true;
+    }
+
+    getResponse(context: ExecutionContext): PassportResponse {
+      return responses.get(context.switchToHttp().getRequest<FastifyRequest>())!;
+    }
+
+    override getAuthenticateOptions(): { session: false } {
+      return { session: false };
+    }
+
+    override handleRequest<T>(err: unknown, user: unknown, _info: unknown, context: ExecutionContext, status?: unknown): T {
+      const request = context.switchToHttp().getRequest<FastifyRequest>();
+      const query = (request.query ?? {}) as Record<string, string | undefined>;
+      const outcome: SignInOutcome =
+        !err && user
+          ? { ok: true, profile: user as ProviderProfile }
+          : {
+              ok: false,
+              reason: classifyFailure(provider, query, err, typeof status === 'number' ? status : undefined),
+              detail: err instanceof Error ? err.message : 'not authorised',
+            };
+      (request as FastifyRequest & { signIn?: SignInOutcome }).signIn = outcome;
+      return outcome as T;
+    }
+  }
+  return mixin(ProviderSignInGuard);
+}
+
+export function languageOf(request: FastifyRequest) {
+  return pickLanguage(request.headers['accept-language']);
+}

@@ -1,0 +1,18 @@
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig, type AppConfig } from './config.js';
+
+/** Start-up problems end the process with one plain line, not a stack trace. */
+export function exitWith(message: string): never {
+  process.stderr.write(message + '\n');
+  process.exit(1);
+}
+
+export function configOrExit(): AppConfig {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) exitWith(err.message);
+    throw err;
+  }
+}

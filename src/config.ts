@@ -1,0 +1,254 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { EMULATOR_FACEBOOK, EMULATOR_TWITTER, emulatorEndpoints } from './auth/emulator/emulator.credentials.js';
+
+/** A configuration problem found at start: printed as one line, then the process exits 1. */
+export class ConfigError extends Error {}
+
+const DEFAULT_TWITTER = {
+  requestTokenUrl: 'https://api.twitter.com/oauth/request_token',
+  accessTokenUrl: 'https://api.twitter.com/oauth/access_token',
+  authorizeUrl: 'https://api.twitter.com/oauth/authenticate',
+  profileUrl: 'https://api.twitter.com/1.1/account/verify_credentials.json',
+};
+const DEFAULT_FACEBOOK = {
+  authorizeUrl: 'https://www.facebook.com/v21.0/dialog/oauth',
+  tokenUrl: 'https://graph.facebook.com/v21.0/oauth/access_token',
+  profileUrl: 'https://graph.facebook.com/v21.0/me',
+};
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^https?:\/\/[^\s/]+/i.test(v) && URL.canParse(v), 'an absolute http(s) URL');
+const optionalHttpUrl = optionalText.pipe(httpUrl.optional());
+const positiveInt = (fallback: number) =>
+  optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'a whole number')
+      .transform(Number)
+      .refine((n) => n > 0, 'a number greater than 0')
+      .optional()
+      .transform((n) => n ?? fallback),
+  );
+const bool = (fallback: boolean) =>
+  optionalText.pipe(
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'true or false' })
+      .optional()
+      .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v))),
+  );
+
+const envSchema = z.object({
+  NODE_ENV: optionalText.pipe(
+    z.enum(['development', 'production', 'test'], { message: 'development, production or test' }).default('development'),
+  ),
+  PORT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'a port number')
+      .transform(Number)
+      .refine((n) => n >= 0 && n < 65536, 'a port number 0-65535')
+      .default(3000),
+  ),
+  HOST: optionalText.transform((v) => v ?? '0.0.0.0'),
+  PUBLIC_URL: optionalHttpUrl,
+  TRUST_PROXY: bool(false),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), 'a postgres:// URL (unset it for embedded SQLite)')
+      .optional(),
+  ),
+  DATA_DIR: optionalText.transform((v) => v ?? './data'),
+  REDIS_URL: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => /^rediss?:\/\//.test(v) && URL.canParse(v), 'a redis:// or rediss:// URL')
+      .default('redis://127.0.0.1:6379'),
+  ),
+  AUTH_SECRET: optionalText,
+  AUTH_TOKEN_TTL: positiveInt(3600),
+  SESSION_TTL: positiveInt(30 * 24 * 3600),
+  ALLOWED_ORIGINS: optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+      .refine((list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, '')), 'a comma-separated list of origins such as https://news.example.com'),
+  ),
+  LOG_LEVEL: optionalText.pipe(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'fatal, error, warn, info, debug, trace or silent' }).default('info'),
+  ),
+  SIGNIN_EMULATOR: optionalText.pipe(z.enum(['auto', 'on', 'off'], { message: 'auto, on or off' }).default('auto')),
+  TWITTER_CONSUMER_KEY: optionalText,
+  TWITTER_CONSUMER_SECRET: optionalText,
+  TWITTER_REQUEST_TOKEN_URL: optionalHttpUrl,
+  TWITTER_ACCESS_TOKEN_URL: optionalHttpUrl,
+  TWITTER_AUTHORIZE_URL: optionalHttpUrl,
+  TWITTER_PROFILE_URL: optionalHttpUrl,
+  FACEBOOK_APP_ID: optionalText,
+  FACEBOOK_APP_SECRET: optionalText,
+  FACEBOOK_AUTHORIZE_URL: optionalHttpUrl,
+  FACEBOOK_TOKEN_URL: optionalHttpUrl,
+  FACEBOOK_PROFILE_URL: optionalHttpUrl,
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export interface TwitterConfig {
+  consumerKey: string;
+  consumerSecret: string;
+  requestTokenUrl: string;
+  accessTokenUrl: string;
+  authorizeUrl: string;
+  profileUrl: string;
+}
+
+export interface FacebookConfig {
+  appId: string;
+  appSecret: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  profileUrl: string;
+}
+
+/** The validated, typed configuration. Also the DI token services inject. */
+export class AppConfig {
+  nodeEnv!: Env['NODE_ENV'];
+  port!: number;
+  host!: string;
+  publicUrl!: string;
+  publicOrigin!: string;
+  secureCookies!: boolean;
+  trustProxy!: boolean;
+  databaseUrl?: string;
+  dataDir!: string;
+  sqlitePath!: string;
+  redisUrl!: string;
+  authSecret!: string;
+  authTokenTtlSeconds!: number;
+  sessionTtlSeconds!: number;
+  allowedOrigins!: string[];
+  logLevel!: Env['LOG_LEVEL'];
+  emulator!: boolean;
+  twitter!: TwitterConfig | null;
+  facebook!: FacebookConfig | null;
+
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
+  const name = String(issue.path[0] ?? 'environment');
+  const got = env[name];
+  const shown = got === undefined ? 'unset' : `"${got.length > 60 ? got.slice(0, 60) + '…' : got}"`;
+  const expects = issue.message.replace(/^Invalid (option|input): expected /, '');
+  return `${name} must be ${expects} (got ${shown})`;
+}
+
+function requirePair(a: string, av: string | undefined, b: string, bv: string | undefined): void {
+  if (av && !bv) throw new ConfigError(`Invalid configuration: ${b} is required when ${a} is set`);
+  if (bv && !av) throw new ConfigError(`Invalid configuration: ${a} is required when ${b} is set`);
+}
+
+/** Resolves AUTH_SECRET: required in production; in development kept under DATA_DIR so restarts keep sessions. */
+function resolveAuthSecret(env: Env, dataDir: string): string {
+  if (env.AUTH_SECRET) {
+    if (Buffer.byteLength(env.AUTH_SECRET) < 32) {
+      throw new ConfigError('Invalid configuration: AUTH_SECRET must be at least 32 bytes (try: openssl rand -base64 48)');
+    }
+    return env.AUTH_SECRET;
+  }
+  if (env.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: AUTH_SECRET is required in production: at least 32 bytes (try: openssl rand -base64 48)');
+  }
+  const file = join(dataDir, 'auth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(raw: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid configuration: ${parsed.error.issues.map((i) => describeIssue(i, raw)).join('; ')}`);
+  }
+  const env = parsed.data;
+  requirePair('TWITTER_CONSUMER_KEY', env.TWITTER_CONSUMER_KEY, 'TWITTER_CONSUMER_SECRET', env.TWITTER_CONSUMER_SECRET);
+  requirePair('FACEBOOK_APP_ID', env.FACEBOOK_APP_ID, 'FACEBOOK_APP_SECRET', env.FACEBOOK_APP_SECRET);
+
+  const hasRealCredentials = Boolean(env.TWITTER_CONSUMER_KEY || env.FACEBOOK_APP_ID);
+  if (env.SIGNIN_EMULATOR === 'on' && env.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: SIGNIN_EMULATOR=on is refused when NODE_ENV=production (the emulator signs anyone in)');
+  }
+  const emulator =
+    env.SIGNIN_EMULATOR === 'on' || (env.SIGNIN_EMULATOR === 'auto' && env.NODE_ENV !== 'production' && !hasRealCredentials);
+
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
+  const emulated = emulatorEndpoints(publicUrl);
+  const dataDir = resolve(env.DATA_DIR);
+
+  const twitter: TwitterConfig | null = env.TWITTER_CONSUMER_KEY
+    ? {
+        consumerKey: env.TWITTER_CONSUMER_KEY,
+        consumerSecret: env.TWITTER_CONSUMER_SECRET!,
+        requestTokenUrl: env.TWITTER_REQUEST_TOKEN_URL ?? DEFAULT_TWITTER.requestTokenUrl,
+        accessTokenUrl: env.TWITTER_ACCESS_TOKEN_URL ?? DEFAULT_TWITTER.accessTokenUrl,
+        authorizeUrl: env.TWITTER_AUTHORIZE_URL ?? DEFAULT_TWITTER.authorizeUrl,
+        profileUrl: env.TWITTER_PROFILE_URL ?? DEFAULT_TWITTER.profileUrl,
+      }
+    : emulator
+      ? {
+          ...EMULATOR_TWITTER,
+          requestTokenUrl: emulated.twitter.requestTokenUrl,
+          accessTokenUrl: emulated.twitter.accessTokenUrl,
+          authorizeUrl: emulated.twitter.authorizeUrl,
+          profileUrl: env.TWITTER_PROFILE_URL ?? emulated.twitter.profileUrl,
+        }
+      : null;
+
+  const facebook: FacebookConfig | null = env.FACEBOOK_APP_ID
+    ? {
+        appId: env.FACEBOOK_APP_ID,
+        appSecret: env.FACEBOOK_APP_SECRET!,
+        authorizeUrl: env.FACEBOOK_AUTHORIZE_URL ?? DEFAULT_FACEBOOK.authorizeUrl,
+        tokenUrl: env.FACEBOOK_TOKEN_URL ?? DEFAULT_FACEBOOK.tokenUrl,
+        profileUrl: env.FACEBOOK_PROFILE_URL ?? DEFAULT_FACEBOOK.profileUrl,
+      }
+    : emulator
+      ? { ...EMULATOR_FACEBOOK, ...emulated.facebook }
+      : null;
+
+  return Object.assign(new AppConfig(), {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl,
+    publicOrigin: new URL(publicUrl).origin,
+    secureCookies: publicUrl.startsWith('https://'),
+    trustProxy: env.TRUST_PROXY,
+    databaseUrl: env.DATABASE_URL,
+    dataDir,
+    sqlitePath: join(dataDir, 'comments.sqlite'),
+    redisUrl: env.REDIS_URL,
+    authSecret: resolveAuthSecret(env, dataDir),
+    authTokenTtlSeconds: env.AUTH_TOKEN_TTL,
+    sessionTtlSeconds: env.SESSION_TTL,
+    allowedOrigins: env.ALLOWED_ORIGINS.map((o) => o.replace(/\/$/, '')),
+    logLevel: env.LOG_LEVEL,
+    emulator,
+    twitter,
+    facebook,
+  });
+}

@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pg from 'pg';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config.js';
+import { entities } from './entities.js';
+import { migrations } from './migrations/index.js';
+
+// Timestamps are stored as UTC whatever the server's time zone.
+pg.defaults.parseInputDatesAsUTC = true;
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (value) => new Date(value.replace(' ', 'T') + 'Z'));
+
+const MIGRATION_LOCK = 724_017_001;
+
+export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>): DataSourceOptions {
+  const common = { entities, migrations, migrationsTableName: 'migrations', synchronize: false, logging: false } as const;
+  if (config.databaseUrl) {
+    return { type: 'postgres', url: config.databaseUrl, extra: { max: 20 }, ...common };
+  }
+  mkdirSync(dirname(config.sqlitePath), { recursive: true });
+  return {
+    type: 'better-sqlite3',
+    database: config.sqlitePath,
+    enableWAL: true,
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+    },
+    ...common,
+  };
+}
+
+/** Runs pending migrations; on PostgreSQL under an advisory lock so replicas starting together don't race. */
+export async function runMigrations(dataSource: DataSource): Promise<void> {
+  if (dataSource.options.type !== 'postgres') {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+export async function openDataSource(config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>): Promise<DataSource> {
+  const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
+  await runMigrations(dataSource);
+  return dataSource;
+}

@@ -1,0 +1,3 @@
+import { Commenter } from '../auth/commenter.entity.js';
+
+export const entities = [Commenter];

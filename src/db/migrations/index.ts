@@ -1,0 +1,4 @@
+import { Commenters1764300000000 } from './1764300000000-commenters.js';
+
+/** Every migration, oldest first. The same list runs on SQLite and PostgreSQL. */
+export const migrations = [Commenters1764300000000];

@@ -1,0 +1,122 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * The one error type the service throws on purpose. `code` is part of the API contract:
+ * clients branch on it, so codes are never renamed.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown when a handler or guard has already answered the request itself (e.g. a redirect). */
+export class ResponseAlreadySent extends Error {}
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_VALIDATION: 'VALIDATION_FAILED',
+};
+
+const log = new Logger('errors');
+
+/** Turns anything thrown into `{statusCode, error, message}`; never leaks a stack trace. */
+export function toErrorResponse(exception: unknown): { body: ErrorBody; headers: Record<string, string> } {
+  if (exception instanceof AppError) {
+    return {
+      body: { statusCode: exception.status, error: exception.code, message: exception.message, ...exception.extra },
+      headers: exception.headers,
+    };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const fromResponse = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+    const message = Array.isArray(fromResponse.message)
+      ? fromResponse.message.join('; ')
+      : typeof fromResponse.message === 'string'
+        ? fromResponse.message
+        : exception.message;
+    // Nest's Fastify adapter rethrows body-parser failures as plain HttpExceptions.
+    const badJson = status === 400 && /not valid JSON|JSON at position|Unexpected (token|end of JSON)/i.test(message);
+    const error = badJson
+      ? 'INVALID_JSON'
+      : status >= 500 && status !== 503
+        ? 'INTERNAL_ERROR'
+        : (CODE_BY_STATUS[status] ?? `HTTP_${status}`);
+    return { body: { statusCode: status, error, message }, headers: {} };
+  }
+  const fastifyError = exception as Partial<FastifyError> | undefined;
+  if (fastifyError && typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
+    const status = fastifyError.statusCode;
+    const error =
+      (fastifyError.code && FASTIFY_CODES[fastifyError.code]) ??
+      (fastifyError.name === 'SyntaxError' ? 'INVALID_JSON' : undefined) ??
+      CODE_BY_STATUS[status] ??
+      'BAD_REQUEST';
+    const message =
+      error === 'PAYLOAD_TOO_LARGE'
+        ? 'The request body is too large'
+        : error === 'INVALID_JSON'
+          ? 'The request body is not valid JSON'
+          : (fastifyError.message ?? 'Bad request');
+    return { body: { statusCode: status, error, message }, headers: {} };
+  }
+  log.error({ err: exception, name: (exception as Error)?.name, code: (exception as FastifyError)?.code }, 'unhandled error');
+  return {
+    body: { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'INTERNAL_ERROR', message: 'Something went wrong on our side' },
+    headers: {},
+  };
+}
+
+export function sendError(reply: FastifyReply, exception: unknown): void {
+  if (reply.sent || exception instanceof ResponseAlreadySent) return;
+  const { body, headers } = toErrorResponse(exception);
+  void reply.status(body.statusCode).headers(headers).type('application/json; charset=utf-8').send(body);
+}
+
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    sendError(reply, exception);
+  }
+}
+
+/** For errors raised by Fastify itself before Nest sees the request (body too large, bad JSON). */
+export function fastifyErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  sendError(reply, error);
+}

@@ -1,0 +1,85 @@
+import { startTestApp, type TestApp } from './support/app.js';
+import { DATABASES } from './support/databases.js';
+
+describe.each(DATABASES)('service basics on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+  });
+  afterAll(() => t.close());
+
+  test('liveness and readiness', async () => {
+    expect(await (await fetch(`${t.url}/health/live`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${t.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' } });
+  });
+
+  test('an unknown route: the one error shape', async () => {
+    const response = await fetch(`${t.url}/nope`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ statusCode: 404, error: 'NOT_FOUND', message: expect.any(String) });
+  });
+
+  test('a body over 16 KB is refused before parsing with 413 PAYLOAD_TOO_LARGE', async () => {
+    const response = await fetch(`${t.url}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'x'.repeat(17 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ statusCode: 413, error: 'PAYLOAD_TOO_LARGE', message: expect.any(String) });
+  });
+
+  test('malformed JSON: 400 INVALID_JSON, no stack trace', async () => {
+    const response = await fetch(`${t.url}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"body":' });
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body).toEqual({ statusCode: 400, error: 'INVALID_JSON', message: expect.any(String) });
+    expect(JSON.stringify(body)).not.toMatch(/at .*\.js/);
+  });
+
+  test('every response carries a request id, and a sane incoming one is kept', async () => {
+    const response = await fetch(`${t.url}/health/live`, { headers: { 'x-request-id': 'edge-abc-123' } });
+    expect(response.headers.get('x-request-id')).toBe('edge-abc-123');
+    const generated = await fetch(`${t.url}/health/live`, { headers: { 'x-request-id': 'bad id with spaces and ${injection}' } });
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('the OpenAPI document describes the sign-in routes', async () => {
+    const document = await (await fetch(`${t.url}/api/docs.json`)).json();
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/auth/twitter', '/auth/twitter/callback', '/auth/facebook', '/auth/facebook/callback', '/auth/providers', '/auth/token', '/auth/logout', '/api/me', '/health/live', '/health/ready']),
+    );
+    expect((await fetch(`${t.url}/api/docs`)).status).toBe(200);
+  });
+});
+
+describe('readiness names what is down', () => {
+  test('Redis stopped: 503 NOT_READY naming redis; back up: ready again', async () => {
+    const { PrivateRedis } = await import('./support/redis-server.js');
+    const redis = await PrivateRedis.start();
+    const t = await startTestApp('sqlite', { REDIS_URL: redis.url });
+    try {
+      await redis.down();
+      const response = await fetch(`${t.url}/health/ready`);
+      expect(response.status).toBe(503);
+      const body = await response.json();
+      expect(body).toMatchObject({ statusCode: 503, error: 'NOT_READY', checks: { database: 'up', redis: 'down' } });
+      expect(body.message).toMatch(/redis/);
+      expect((await fetch(`${t.url}/health/live`)).status).toBe(200);
+
+      await redis.up();
+      const deadline = Date.now() + 5000;
+      let status = 0;
+      while (Date.now() < deadline && status !== 200) {
+        status = (await fetch(`${t.url}/health/ready`)).status;
+        if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status).toBe(200);
+    } finally {
+      await t.close();
+      await redis.down();
+    }
+  });
+});

@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './support/ports.js';
+
+/** Runs the built entrypoint (npm test builds first) and collects what it says before it exits. */
+function run(entry: string, env: Record<string, string>, timeoutMs = 15000): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [entry], {
+      env: { PATH: process.env.PATH!, DATA_DIR: mkdtempSync(join(tmpdir(), 'comments-start-')), ...env },
+      cwd: mkdtempSync(join(tmpdir(), 'comments-cwd-')),
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => (stdout += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`did not exit: ${stdout}${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, stdout });
+    });
+  });
+}
+
+const main = join(process.cwd(), 'dist/main.js');
+const worker = join(process.cwd(), 'dist/worker.js');
+
+describe('start-up checks', () => {
+  test.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ NODE_ENV: 'production' }, 'AUTH_SECRET'],
+    [{ REDIS_URL: 'http://nope' }, 'REDIS_URL'],
+  ])('bad config %j: exit 1 with one line naming %s', async (env, name) => {
+    const result = await run(main, env);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(name);
+    expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
+  });
+
+  test.each([main, worker])('%s: Redis unreachable: exit 1 with one line saying how to start one', async (entry) => {
+    const port = await freePort();
+    const result = await run(entry, { REDIS_URL: `redis://127.0.0.1:${port}` });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/Redis is not reachable at redis:\/\/127\.0\.0\.1:\d+.*redis-server/);
+  });
+});
