@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { EmulatorModule } from './auth/emulator/emulator.module.js';
 import { AppConfig } from './config.js';
 import { dataSourceOptions, runMigrations } from './db/data-source.js';
+import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
@@ -44,7 +45,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [...sharedImports(config), HealthModule, ...(config.emulator ? [EmulatorModule] : [])],
+      imports: [...sharedImports(config), HealthModule, DemoModule, ...(config.emulator ? [EmulatorModule] : [])],
     };
   }
 }

@@ -84,6 +84,7 @@ const envSchema = z.object({
       .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
       .refine((list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, '')), 'a comma-separated list of origins such as https://news.example.com'),
   ),
+  WORKER_HEARTBEAT_FILE: optionalText,
   LOG_LEVEL: optionalText.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'fatal, error, warn, info, debug, trace or silent' }).default('info'),
   ),
@@ -138,6 +139,7 @@ export class AppConfig {
   sessionTtlSeconds!: number;
   allowedOrigins!: string[];
   logLevel!: Env['LOG_LEVEL'];
+  workerHeartbeatFile?: string;
   emulator!: boolean;
   twitter!: TwitterConfig | null;
   facebook!: FacebookConfig | null;
@@ -247,6 +249,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     sessionTtlSeconds: env.SESSION_TTL,
     allowedOrigins: env.ALLOWED_ORIGINS.map((o) => o.replace(/\/$/, '')),
     logLevel: env.LOG_LEVEL,
+    workerHeartbeatFile: env.WORKER_HEARTBEAT_FILE,
     emulator,
     twitter,
     facebook,

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply } from 'fastify';
 
 /**
  * The one error type the service throws on purpose. `code` is part of the API contract:
@@ -116,7 +116,3 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-/** For errors raised by Fastify itself before Nest sees the request (body too large, bad JSON). */
-export function fastifyErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  sendError(reply, error);
-}

@@ -1,9 +1,14 @@
 import 'reflect-metadata';
+import { writeFile } from 'node:fs/promises';
 import { NestFactory } from '@nestjs/core';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
 import { WorkerModule } from './app.module.js';
-import { PinoNestLogger, createRootLogger } from './logger.js';
 import { configOrExit, exitWith } from './bootstrap.js';
-import { assertRedisReachable } from './redis/redis.module.js';
+import { PinoNestLogger, createRootLogger } from './logger.js';
+import { REDIS, assertRedisReachable } from './redis/redis.module.js';
+
+const HEARTBEAT_MS = 10_000;
 
 /** The queue worker: the same modules as the API, no HTTP listener. */
 async function main(): Promise<void> {
@@ -15,6 +20,23 @@ async function main(): Promise<void> {
     abortOnError: false,
   }).catch((err: Error) => exitWith(`Could not start the worker: ${err.message}`));
   app.enableShutdownHooks();
+
+  if (config.workerHeartbeatFile) {
+    // Container health checks read the file's age: it is touched only while both stores answer.
+    const file = config.workerHeartbeatFile;
+    const redis = app.get<Redis>(REDIS);
+    const dataSource = app.get(DataSource);
+    const beat = async () => {
+      try {
+        await Promise.all([redis.ping(), dataSource.query('SELECT 1')]);
+        await writeFile(file, new Date().toISOString());
+      } catch (err) {
+        logger.warn({ err }, 'heartbeat skipped: a store is not answering');
+      }
+    };
+    await beat();
+    setInterval(() => void beat(), HEARTBEAT_MS).unref();
+  }
   logger.info('worker started');
 }
 

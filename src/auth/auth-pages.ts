@@ -1,6 +1,6 @@
 import { escapeHtml, jsonForHtml } from '../common/html.js';
 import type { CommenterView } from './auth.service.js';
-import type { Lang } from './language.js';
+import type { Lang } from '../common/language.js';
 
 export type SignInFailure = 'denied' | 'state' | 'expired' | 'provider';
 

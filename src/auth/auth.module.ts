@@ -20,6 +20,7 @@ export class AuthModule {
     if (config.facebook) strategies.push(FacebookStrategy);
     return {
       module: AuthModule,
+      global: true,
       imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([Commenter])],
       controllers: [AuthController, MeController],
       providers: [AuthService, TokensService, CommenterGuard, ...strategies],

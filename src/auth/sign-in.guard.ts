@@ -6,7 +6,7 @@ import { AppError, ResponseAlreadySent } from '../errors.js';
 import type { SignInFailure } from './auth-pages.js';
 import type { ProviderProfile } from './auth.service.js';
 import type { Provider } from './commenter.entity.js';
-import { pickLanguage } from './language.js';
+import { pickLanguage } from '../common/language.js';
 import { passportResponse, type PassportResponse } from './passport-fastify.js';
 import { safeReturnTo } from './return-to.js';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
-import { escapeHtml } from './emulator.pages.js';
+import { escapeHtml } from '../../common/html.js';
 
 function initials(screenName: string): string {
   const parts = screenName.split(/[_\s-]+/).filter(Boolean);

@@ -1,7 +1,10 @@
+import { escapeHtml } from '../../common/html.js';
+import { pickLanguage, type Lang } from '../../common/language.js';
+
+export { pickLanguage };
 import type { EmulatorProvider } from './emulator.users.js';
 import { PRESET_USERS, screenNameOf } from './emulator.users.js';
 
-export type Lang = 'en' | 'ko';
 
 export type PageMessage =
   | 'name_empty'
@@ -71,27 +74,6 @@ const TEXT = {
     },
   },
 } as const;
-
-/** 'ko' when the most preferred language in Accept-Language is Korean. */
-export function pickLanguage(acceptLanguage: string | string[] | undefined): Lang {
-  const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(',') : acceptLanguage ?? '';
-  let best: { tag: string; q: number } | undefined;
-  for (const part of header.split(',')) {
-    const [tag, ...attrs] = part.trim().split(';');
-    if (!tag) continue;
-    const qAttr = attrs.map((a) => a.trim()).find((a) => a.startsWith('q='));
-    const q = qAttr ? Number(qAttr.slice(2)) : 1;
-    if (!Number.isFinite(q) || q <= 0) continue;
-    if (!best || q > best.q) best = { tag: tag.toLowerCase(), q };
-  }
-  return best?.tag.startsWith('ko') ? 'ko' : 'en';
-}
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ENTITIES[c]);
-}
 
 const STYLE = `
 *{box-sizing:border-box}

@@ -1,9 +1,10 @@
 export type Lang = 'ko' | 'en';
 
 /** Korean or English from an Accept-Language header, by the reader's preference order. */
-export function pickLanguage(acceptLanguage: string | undefined): Lang {
-  if (!acceptLanguage) return 'en';
-  const ranked = acceptLanguage
+export function pickLanguage(acceptLanguage: string | string[] | undefined): Lang {
+  const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(',') : acceptLanguage;
+  if (!header) return 'en';
+  const ranked = header
     .split(',')
     .map((part, index) => {
       const [tag, ...params] = part.trim().toLowerCase().split(';');
