@@ -1,12 +1,12 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module.js';
 import { EmulatorModule } from './auth/emulator/emulator.module.js';
 import { AppConfig } from './config.js';
-import { dataSourceOptions, runMigrations } from './db/data-source.js';
+import { DatabaseModule } from './db/database.module.js';
 import { DemoModule } from './demo/demo.module.js';
+import { CommentsModule } from './comments/comments.module.js';
+import { ModerationModule } from './moderation/moderation.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
@@ -24,19 +24,13 @@ class AppConfigModule {
 }
 
 /** What the API and the worker both stand on: one list, so the two never drift apart. */
-export function sharedImports(config: AppConfig) {
+export function sharedImports(config: AppConfig, options: { worker: boolean }) {
   return [
     AppConfigModule.forRoot(config),
-    TypeOrmModule.forRootAsync({
-      useFactory: () => dataSourceOptions(config),
-      dataSourceFactory: async (options) => {
-        const dataSource = await new DataSource(options!).initialize();
-        await runMigrations(dataSource);
-        return dataSource;
-      },
-    }),
+    DatabaseModule.forRoot(config),
     RedisModule,
     AuthModule.register(config),
+    ModerationModule.register(options),
   ];
 }
 
@@ -45,7 +39,13 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [...sharedImports(config), HealthModule, DemoModule, ...(config.emulator ? [EmulatorModule] : [])],
+      imports: [
+        ...sharedImports(config, { worker: config.runWorkerInProcess }),
+        CommentsModule,
+        HealthModule,
+        DemoModule,
+        ...(config.emulator ? [EmulatorModule] : []),
+      ],
     };
   }
 }
@@ -53,6 +53,6 @@ export class AppModule {
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [...sharedImports(config)] };
+    return { module: WorkerModule, imports: [...sharedImports(config, { worker: true })] };
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_RULES_FILE, RuleSetError, loadRuleSetFile } from './rules/rule-set.js';
 import { EMULATOR_FACEBOOK, EMULATOR_TWITTER, emulatorEndpoints } from './auth/emulator/emulator.credentials.js';
 
 /** A configuration problem found at start: printed as one line, then the process exits 1. */
@@ -85,6 +86,17 @@ const envSchema = z.object({
       .refine((list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, '')), 'a comma-separated list of origins such as https://news.example.com'),
   ),
   WORKER_HEARTBEAT_FILE: optionalText,
+  RUN_WORKER: optionalText.pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'true or false' }).optional()),
+  WORKER_CONCURRENCY: positiveInt(50),
+  QUEUE_PREFIX: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,50}$/, 'letters, digits, "_", "." or "-" (at most 50)')
+      .default('comments'),
+  ),
+  RULES_FILE: optionalText,
+  COMMENT_RATE_LIMIT: positiveInt(5),
+  COMMENT_RATE_WINDOW: positiveInt(60),
   LOG_LEVEL: optionalText.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'fatal, error, warn, info, debug, trace or silent' }).default('info'),
   ),
@@ -140,6 +152,13 @@ export class AppConfig {
   allowedOrigins!: string[];
   logLevel!: Env['LOG_LEVEL'];
   workerHeartbeatFile?: string;
+  /** Run the queue worker inside the API process (development default; production runs `worker`). */
+  runWorkerInProcess!: boolean;
+  workerConcurrency!: number;
+  queuePrefix!: string;
+  rulesFile!: string;
+  commentRateLimit!: number;
+  commentRateWindowSeconds!: number;
   emulator!: boolean;
   twitter!: TwitterConfig | null;
   facebook!: FacebookConfig | null;
@@ -232,6 +251,14 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       ? { ...EMULATOR_FACEBOOK, ...emulated.facebook }
       : null;
 
+  const rulesFile = env.RULES_FILE ? resolve(env.RULES_FILE) : DEFAULT_RULES_FILE;
+  try {
+    loadRuleSetFile(rulesFile);
+  } catch (err) {
+    if (err instanceof RuleSetError) throw new ConfigError(`Invalid configuration: RULES_FILE ${err.message}`);
+    throw err;
+  }
+
   return Object.assign(new AppConfig(), {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
@@ -250,6 +277,12 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     allowedOrigins: env.ALLOWED_ORIGINS.map((o) => o.replace(/\/$/, '')),
     logLevel: env.LOG_LEVEL,
     workerHeartbeatFile: env.WORKER_HEARTBEAT_FILE,
+    runWorkerInProcess: env.RUN_WORKER ? ['true', '1', 'yes'].includes(env.RUN_WORKER) : env.NODE_ENV !== 'production',
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    queuePrefix: env.QUEUE_PREFIX,
+    rulesFile,
+    commentRateLimit: env.COMMENT_RATE_LIMIT,
+    commentRateWindowSeconds: env.COMMENT_RATE_WINDOW,
     emulator,
     twitter,
     facebook,

@@ -5,7 +5,7 @@ import type { AppConfig } from '../config.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { Commenter } from './commenter.entity.js';
-import { CommenterGuard } from './commenter.guard.js';
+import { CommenterGuard, CommenterResolver } from './commenter.guard.js';
 import { FacebookStrategy } from './facebook.strategy.js';
 import { MeController } from './me.controller.js';
 import { TokensService } from './tokens.service.js';
@@ -23,8 +23,8 @@ export class AuthModule {
       global: true,
       imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([Commenter])],
       controllers: [AuthController, MeController],
-      providers: [AuthService, TokensService, CommenterGuard, ...strategies],
-      exports: [AuthService, TokensService, CommenterGuard],
+      providers: [AuthService, TokensService, CommenterResolver, CommenterGuard, ...strategies],
+      exports: [AuthService, TokensService, CommenterResolver, CommenterGuard],
     };
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { Transactions } from '../db/transactions.js';
 import { Commenter, type Provider } from './commenter.entity.js';
 import { cleanAvatarUrl, cleanDisplayName } from './display-text.js';
 
@@ -34,7 +35,10 @@ export function toCommenterView(commenter: Commenter): CommenterView {
 
 @Injectable()
 export class AuthService {
-  constructor(@InjectRepository(Commenter) private readonly commenters: Repository<Commenter>) {}
+  constructor(
+    @InjectRepository(Commenter) private readonly commenters: Repository<Commenter>,
+    private readonly transactions: Transactions,
+  ) {}
 
   /** Creates the commenter on first sign-in, refreshes name and avatar on later ones. */
   async signIn(profile: ProviderProfile): Promise<Commenter> {
@@ -42,7 +46,8 @@ export class AuthService {
     const username = cleanDisplayName(profile.username, 100) || null;
     const displayName = cleanDisplayName(profile.displayName) || username || 'Reader';
     const now = new Date();
-    await this.commenters
+    await this.transactions.run((manager) =>
+      manager
       .createQueryBuilder()
       .insert()
       .into(Commenter)
@@ -58,7 +63,8 @@ export class AuthService {
         lastLoginAt: now,
       })
       .orUpdate(['display_name', 'username', 'avatar_url', 'last_login_at'], ['provider', 'provider_user_id'])
-      .execute();
+      .execute(),
+    );
     return this.commenters.findOneByOrFail({ provider: profile.provider, providerUserId });
   }
 

@@ -18,16 +18,16 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match[1]!;
 }
 
-/** Lets a signed-in reader through: a bearer token (the widget) or the session cookie (first-party pages). */
+/** Finds the signed-in reader: a bearer token (the widget) or the session cookie (first-party pages). */
 @Injectable()
-export class CommenterGuard implements CanActivate {
+export class CommenterResolver {
   constructor(
     private readonly tokens: TokensService,
     private readonly auth: AuthService,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<CommenterRequest>();
+  /** The reader, or null when the request carries no credentials; a bad or stale credential is an error. */
+  async resolve(request: CommenterRequest): Promise<Commenter | null> {
     const token = bearerToken(request);
     let commenterId: string | undefined;
     if (token) {
@@ -36,10 +36,21 @@ export class CommenterGuard implements CanActivate {
     } else {
       commenterId = request.session?.commenterId;
     }
-    if (!commenterId) throw new AppError('UNAUTHENTICATED', 401, 'Sign in to continue');
+    if (!commenterId) return null;
     const commenter = await this.auth.findById(commenterId);
     if (!commenter) throw new AppError('UNAUTHENTICATED', 401, 'This account no longer exists; sign in again');
     request.commenter = commenter;
+    return commenter;
+  }
+}
+
+@Injectable()
+export class CommenterGuard implements CanActivate {
+  constructor(private readonly resolver: CommenterResolver) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const commenter = await this.resolver.resolve(context.switchToHttp().getRequest<CommenterRequest>());
+    if (!commenter) throw new AppError('UNAUTHENTICATED', 401, 'Sign in to continue');
     return true;
   }
 }

@@ -1,4 +1,5 @@
 import { Commenters1764300000000 } from './1764300000000-commenters.js';
+import { Comments1764300100000 } from './1764300100000-comments.js';
 
 /** Every migration, oldest first. The same list runs on SQLite and PostgreSQL. */
-export const migrations = [Commenters1764300000000];
+export const migrations = [Commenters1764300000000, Comments1764300100000];

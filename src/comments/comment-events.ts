@@ -1,0 +1,86 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AppConfig } from '../config.js';
+import { InjectRedis, createRedis } from '../redis/redis.module.js';
+import type { CommentStatus } from './comment.entity.js';
+
+export interface CommentChanged {
+  type: 'comment.changed';
+  articleId: string;
+  commentId: string;
+  from: CommentStatus | null;
+  to: CommentStatus;
+}
+
+type Listener = (event: CommentChanged) => void;
+
+/**
+ * Status changes, told to every process (API replicas, workers) over Redis pub/sub: caches drop
+ * what changed, live views update. Best effort: a missed message costs a few seconds of staleness
+ * (caches expire), never data.
+ */
+@Injectable()
+export class CommentEvents implements OnModuleInit, OnModuleDestroy {
+  private readonly log = new Logger(CommentEvents.name);
+  private readonly listeners = new Set<Listener>();
+  private readonly resubscribedListeners = new Set<() => void>();
+  private subscriber?: Redis;
+  private readonly channel: string;
+
+  constructor(
+    config: AppConfig,
+    @InjectRedis() private readonly redis: Redis,
+  ) {
+    this.channel = `${config.queuePrefix}:comment-events`;
+    this.redisUrl = config.redisUrl;
+  }
+
+  private readonly redisUrl: string;
+
+  async onModuleInit(): Promise<void> {
+    const subscriber = createRedis(this.redisUrl, 'comments-events');
+    this.subscriber = subscriber;
+    subscriber.on('error', () => undefined);
+    let subscribedBefore = false;
+    subscriber.on('ready', () => {
+      subscriber.subscribe(this.channel).then(
+        () => {
+          // After an outage, messages may have been missed: let caches start over.
+          if (subscribedBefore) for (const listener of this.resubscribedListeners) listener();
+          subscribedBefore = true;
+        },
+        (err: Error) => this.log.warn({ err }, 'could not subscribe to comment events'),
+      );
+    });
+    subscriber.on('message', (_channel: string, message: string) => {
+      let event: CommentChanged;
+      try {
+        event = JSON.parse(message) as CommentChanged;
+      } catch {
+        return;
+      }
+      for (const listener of this.listeners) listener(event);
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.subscriber?.disconnect();
+  }
+
+  on(listener: Listener): void {
+    this.listeners.add(listener);
+  }
+
+  onResubscribed(listener: () => void): void {
+    this.resubscribedListeners.add(listener);
+  }
+
+  async emit(event: CommentChanged): Promise<void> {
+    try {
+      await this.redis.publish(this.channel, JSON.stringify(event));
+    } catch (err) {
+      this.log.warn({ err, event }, 'comment event not published (Redis unavailable)');
+      for (const listener of this.listeners) listener(event); // at least this process hears it
+    }
+  }
+}

@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import type { DataSource, Repository } from 'typeorm';
+import { AuthService } from '../auth/auth.service.js';
+import type { Commenter } from '../auth/commenter.entity.js';
+import { Transactions } from '../db/transactions.js';
+import { AppError } from '../errors.js';
+import { OutboxRelay } from './outbox.relay.js';
+import { Article } from './article.entity.js';
+import { acceptCommentText } from './comment-text.js';
+import { Comment } from './comment.entity.js';
+import type { SubmitCommentInput } from './comments.dto.js';
+import { OutboxEntry } from './outbox.entity.js';
+import { CommentRateLimiter } from './rate-limiter.js';
+
+export interface PublishedComment {
+  id: string;
+  body: string;
+  author: { id: string; displayName: string; avatarUrl: string | null; provider: string };
+  publishedAt: string;
+}
+
+export interface CommentPage {
+  items: PublishedComment[];
+  nextCursor: string | null;
+  total: number;
+}
+
+export interface OwnComment {
+  id: string;
+  articleId: string;
+  body: string;
+  status: Comment['status'];
+  reason: string | null;
+  createdAt: string;
+  publishedAt: string | null;
+}
+
+export function toOwnComment(comment: Comment): OwnComment {
+  return {
+    id: comment.id,
+    articleId: comment.articleId,
+    body: comment.body,
+    status: comment.status,
+    reason: comment.status === 'rejected' ? comment.decisionReason : null,
+    createdAt: comment.createdAt.toISOString(),
+    publishedAt: comment.publishedAt?.toISOString() ?? null,
+  };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e.driverError?.code ?? e.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+function encodeCursor(publishedAt: Date, id: string): string {
+  return Buffer.from(`${publishedAt.toISOString()}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { publishedAt: Date; id: string } {
+  const [time, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const publishedAt = new Date(time ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(publishedAt.getTime())) {
+    throw new AppError('VALIDATION_FAILED', 400, 'cursor is not one this service gave out', { field: 'cursor' });
+  }
+  return { publishedAt, id };
+}
+
+@Injectable()
+export class CommentsService {
+  constructor(
+    @InjectRepository(Comment) private readonly comments: Repository<Comment>,
+    @InjectRepository(Article) private readonly articles: Repository<Article>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly rateLimiter: CommentRateLimiter,
+    private readonly relay: OutboxRelay,
+    private readonly auth: AuthService,
+  ) {}
+
+  /**
+   * Accepts a comment: stored as `pending` with its outbox row in one transaction, then handed
+   * to the relay. A repeated Idempotency-Key returns the first comment.
+   */
+  async submit(commenter: Commenter, articleId: string, input: SubmitCommentInput, idempotencyKey: string | null): Promise<Comment> {
+    if (commenter.status === 'banned') throw new AppError('COMMENTER_BANNED', 403, 'This account may not comment');
+    const body = acceptCommentText(input.body);
+    if (idempotencyKey) {
+      const earlier = await this.comments.findOneBy({ commenterId: commenter.id, idempotencyKey });
+      if (earlier) return earlier;
+    }
+    const article = await this.articles.findOneBy({ id: articleId });
+    if (article && !article.commentsOpen) throw new AppError('COMMENTS_CLOSED', 403, 'Comments are closed on this article');
+
+    const id = uuidv7();
+    const rate = await this.rateLimiter.take(commenter.id, idempotencyKey ? `key:${idempotencyKey}` : id);
+    if (!rate.allowed) {
+      throw new AppError(
+        'RATE_LIMITED',
+        429,
+        `Too many comments; try again in ${rate.retryAfterSeconds} s`,
+        { retryAfter: rate.retryAfterSeconds },
+        { 'retry-after': String(rate.retryAfterSeconds) },
+      );
+    }
+
+    const now = new Date();
+    let outboxId: number;
+    try {
+      outboxId = await this.transactions.run(async (manager) => {
+        if (!article) {
+          await manager
+            .createQueryBuilder()
+            .insert()
+            .into(Article)
+            .values({ id: articleId, url: input.articleUrl ?? null, title: input.articleTitle ?? null, commentsOpen: true, moderationMode: null, publishedCount: 0, createdAt: now })
+            .orIgnore()
+            .execute();
+        }
+        await manager.insert(Comment, {
+          id,
+          articleId,
+          commenterId: commenter.id,
+          body,
+          status: 'pending',
+          decisionReason: null,
+          findings: null,
+          idempotencyKey,
+          createdAt: now,
+          decidedAt: null,
+          publishedAt: null,
+        });
+        const outbox = await manager.insert(OutboxEntry, { commentId: id, createdAt: now });
+        return outbox.identifiers[0]!.id as number;
+      });
+    } catch (err) {
+      if (idempotencyKey && isUniqueViolation(err)) {
+        const first = await this.comments.findOneBy({ commenterId: commenter.id, idempotencyKey });
+        if (first) return first;
+      }
+      throw err;
+    }
+    this.relay.kick(outboxId);
+    return Object.assign(new Comment(), { id, articleId, commenterId: commenter.id, body, status: 'pending', createdAt: now });
+  }
+
+  /** Published comments, newest first, by keyset: concurrent publishing never makes a page skip or repeat. */
+  async listPublished(articleId: string, limit: number, cursor?: string): Promise<CommentPage> {
+    const after = cursor ? decodeCursor(cursor) : undefined;
+    const query = this.comments
+      .createQueryBuilder('c')
+      .innerJoin('commenters', 'm', 'm.id = c.commenter_id')
+      .select(['c.id AS id', 'c.body AS body', 'c.published_at AS published_at'])
+      .addSelect(['m.id AS author_id', 'm.display_name AS display_name', 'm.avatar_url AS avatar_url', 'm.provider AS provider'])
+      .where('c.article_id = :articleId AND c.status = :status', { articleId, status: 'published' })
+      .orderBy('c.published_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit + 1);
+    if (after) {
+      const at = this.dbTime(after.publishedAt);
+      query.andWhere('(c.published_at < :at OR (c.published_at = :at AND c.id < :afterId))', { at, afterId: after.id });
+    }
+    const [rows, article] = await Promise.all([query.getRawMany<Record<string, unknown>>(), this.articles.findOneBy({ id: articleId })]);
+    const items = rows.slice(0, limit).map((row) => ({
+      id: row.id as string,
+      body: row.body as string,
+      author: {
+        id: row.author_id as string,
+        displayName: row.display_name as string,
+        avatarUrl: (row.avatar_url as string | null) ?? null,
+        provider: row.provider as string,
+      },
+      publishedAt: this.fromDbTime(row.published_at).toISOString(),
+    }));
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.publishedAt), last.id) : null,
+      total: article?.publishedCount ?? 0,
+    };
+  }
+
+  async authorOf(comment: Comment): Promise<PublishedComment['author']> {
+    const author = await this.auth.findById(comment.commenterId);
+    return { id: comment.commenterId, displayName: author?.displayName ?? '', avatarUrl: author?.avatarUrl ?? null, provider: author?.provider ?? '' };
+  }
+
+  findById(id: string): Promise<Comment | null> {
+    return this.comments.findOneBy({ id });
+  }
+
+  recentOf(commenterId: string, limit = 50): Promise<Comment[]> {
+    return this.comments.find({ where: { commenterId }, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+  }
+
+  /** A timestamp as this database stores it (SQLite keeps text, PostgreSQL a timestamp). */
+  private dbTime(date: Date): unknown {
+    const column = this.dataSource.getMetadata(Comment).findColumnWithPropertyName('publishedAt')!;
+    return this.dataSource.driver.preparePersistentValue(date, column);
+  }
+
+  private fromDbTime(value: unknown): Date {
+    const column = this.dataSource.getMetadata(Comment).findColumnWithPropertyName('publishedAt')!;
+    return this.dataSource.driver.prepareHydratedValue(value, column) as Date;
+  }
+}

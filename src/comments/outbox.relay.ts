@@ -1,0 +1,107 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, LessThan, type Repository } from 'typeorm';
+import { Transactions } from '../db/transactions.js';
+import { ModerationQueue } from '../moderation/moderation.queue.js';
+import { OutboxEntry } from './outbox.entity.js';
+
+const BATCH = 500;
+const SWEEP_MS = 1000;
+/** Rows younger than this belong to a relay that is about to flush them itself. */
+const ORPHAN_AGE_MS = 2000;
+
+/**
+ * Moves outbox rows into the `moderation` queue. A submit kicks it at once (the fast path: rows
+ * written by this process, flushed in batches); a sweep every second picks up rows left behind
+ * by a crash or by a Redis outage, from any process. Adding twice is harmless: the job id is the
+ * comment id and moderation is idempotent.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger(OutboxRelay.name);
+  private pending = new Set<number>();
+  private running?: Promise<void>;
+  private again = false;
+  private sweeper?: NodeJS.Timeout;
+  private sweepDue = false;
+  private redisDown = false;
+
+  constructor(
+    @InjectRepository(OutboxEntry) private readonly outbox: Repository<OutboxEntry>,
+    private readonly transactions: Transactions,
+    private readonly queue: ModerationQueue,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.sweeper = setInterval(() => {
+      this.sweepDue = true;
+      this.schedule();
+    }, SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.running;
+  }
+
+  /** Called after a comment and its outbox row are committed. */
+  kick(outboxId: number): void {
+    this.pending.add(outboxId);
+    this.schedule();
+  }
+
+  /** Flushes now, once at a time; whatever arrives meanwhile goes in the next round. */
+  private schedule(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.again = false;
+    this.running = this.round()
+      .catch((err: Error) => this.log.warn({ err }, 'outbox relay round failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) this.schedule();
+      });
+  }
+
+  private async round(): Promise<void> {
+    while (this.pending.size > 0) {
+      const ids = [...this.pending].slice(0, BATCH);
+      ids.forEach((id) => this.pending.delete(id));
+      if (!(await this.publish(await this.outbox.findBy({ id: In(ids) })))) break; // kept in the table for the sweep
+    }
+    if (this.sweepDue) {
+      this.sweepDue = false;
+      await this.sweep();
+    }
+  }
+
+  /** Rows from crashed processes, and everything held back while Redis was away. */
+  private async sweep(): Promise<void> {
+    for (;;) {
+      const rows = await this.outbox.find({
+        where: { createdAt: LessThan(new Date(Date.now() - (this.redisDown ? 0 : ORPHAN_AGE_MS))) },
+        order: { id: 'ASC' },
+        take: BATCH,
+      });
+      if (rows.length === 0 || !(await this.publish(rows)) || rows.length < BATCH) return;
+    }
+  }
+
+  private async publish(rows: OutboxEntry[]): Promise<boolean> {
+    if (rows.length === 0) return true;
+    try {
+      await this.queue.addAll(rows.map((row) => row.commentId));
+    } catch (err) {
+      if (!this.redisDown) this.log.warn({ err: (err as Error).message, held: rows.length }, 'queue unavailable: comments held in the outbox');
+      this.redisDown = true;
+      return false;
+    }
+    if (this.redisDown) this.log.log('queue available again: releasing held comments');
+    this.redisDown = false;
+    await this.transactions.run((manager) => manager.delete(OutboxEntry, { id: In(rows.map((row) => row.id)) }));
+    return true;
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AppConfig } from '../config.js';
+import { InjectRedis } from '../redis/redis.module.js';
+
+// Sliding log in a sorted set, atomically in Redis so the limit holds across API replicas.
+// A member already present (a retried request with the same Idempotency-Key) is not counted twice.
+const SCRIPT = `
+local key, now, window, limit, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+if redis.call('ZSCORE', key, member) then return {1, 0} end
+local count = redis.call('ZCARD', key)
+if count >= limit then
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  return {0, tonumber(oldest[2]) + window - now}
+end
+redis.call('ZADD', key, now, member)
+redis.call('PEXPIRE', key, window)
+return {1, 0}
+`;
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+@Injectable()
+export class CommentRateLimiter {
+  private readonly log = new Logger(CommentRateLimiter.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectRedis() private readonly redis: Redis,
+  ) {}
+
+  async take(commenterId: string, requestKey: string): Promise<RateDecision> {
+    const windowMs = this.config.commentRateWindowSeconds * 1000;
+    try {
+      const [allowed, waitMs] = (await this.redis.eval(
+        SCRIPT,
+        1,
+        `${this.config.queuePrefix}:rate:comments:${commenterId}`,
+        Date.now(),
+        windowMs,
+        this.config.commentRateLimit,
+        requestKey,
+      )) as [number, number];
+      return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    } catch (err) {
+      // Accepting comments matters more than the flood limit while Redis is away; the rules still judge them.
+      this.log.warn({ err: (err as Error).message }, 'rate limit skipped: Redis unavailable');
+      return { allowed: true };
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Article } from '../comments/article.entity.js';
+import { CommentEvents } from '../comments/comment-events.js';
+import { Comment } from '../comments/comment.entity.js';
+import { OutboxEntry } from '../comments/outbox.entity.js';
+import { OutboxRelay } from '../comments/outbox.relay.js';
+import { ModerateComment } from './moderate-comment.js';
+import { ModerationLogEntry } from './moderation-log.entity.js';
+import { ModerationQueue } from './moderation.queue.js';
+import { ModerationService } from './moderation.service.js';
+import { ModerationWorker } from './moderation.worker.js';
+import { RulesService } from './rules.service.js';
+
+/** Status changes, the queue and its relay, the rules; with `worker`, also the queue consumer. */
+@Module({})
+export class ModerationModule {
+  static register(options: { worker: boolean }): DynamicModule {
+    const providers: Provider[] = [ModerationService, CommentEvents, ModerationQueue, OutboxRelay, RulesService, ModerateComment];
+    if (options.worker) providers.push(ModerationWorker);
+    return {
+      module: ModerationModule,
+      global: true,
+      imports: [TypeOrmModule.forFeature([Comment, Article, ModerationLogEntry, OutboxEntry])],
+      providers,
+      exports: [ModerationService, CommentEvents, ModerationQueue, OutboxRelay, RulesService],
+    };
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { AppConfig } from '../config.js';
+
+export const MODERATION_QUEUE = 'moderation';
+
+export interface ModerationJob {
+  commentId: string;
+}
+
+/** Producer side of the `moderation` queue. The job id is the comment id, so a second add is harmless. */
+@Injectable()
+export class ModerationQueue implements OnModuleDestroy {
+  readonly queue: Queue<ModerationJob>;
+  private readonly connection: Redis;
+  private readonly log = new Logger(ModerationQueue.name);
+
+  constructor(config: AppConfig) {
+    // Fail fast while Redis is away: the outbox keeps the comment until the add succeeds.
+    this.connection = new Redis(config.redisUrl, {
+      connectionName: 'comments-queue',
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    });
+    this.connection.on('error', () => undefined);
+    this.queue = new Queue<ModerationJob>(MODERATION_QUEUE, {
+      connection: this.connection,
+      prefix: config.queuePrefix,
+      defaultJobOptions: {
+        attempts: 12,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: { count: 10_000 },
+        removeOnFail: { age: 14 * 24 * 3600 },
+      },
+    });
+    this.queue.on('error', (err) => this.log.debug({ err }, 'queue connection error'));
+  }
+
+  async addAll(commentIds: string[]): Promise<void> {
+    await this.queue.addBulk(commentIds.map((commentId) => ({ name: 'moderate', data: { commentId }, opts: { jobId: commentId } })));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+    this.connection.disconnect();
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { AppConfig } from '../config.js';
+import { ModerateComment } from './moderate-comment.js';
+import { MODERATION_QUEUE, type ModerationJob } from './moderation.queue.js';
+
+/**
+ * Consumes the `moderation` queue. Several of these (processes, machines) share the queue;
+ * a job left by a killed worker is picked up again when its lock expires (stalled-job check).
+ */
+@Injectable()
+export class ModerationWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private worker?: Worker<ModerationJob>;
+  private connection?: Redis;
+  private readonly log = new Logger(ModerationWorker.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly moderate: ModerateComment,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.connection = new Redis(this.config.redisUrl, { connectionName: 'comments-worker', maxRetriesPerRequest: null });
+    this.connection.on('error', () => undefined);
+    this.worker = new Worker<ModerationJob>(MODERATION_QUEUE, (job) => this.process(job), {
+      connection: this.connection,
+      prefix: this.config.queuePrefix,
+      concurrency: this.config.workerConcurrency,
+      lockDuration: 15_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 5,
+    });
+    this.worker.on('failed', (job, err) => this.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'moderation job failed'));
+    this.worker.on('error', (err) => this.log.debug({ err }, 'worker connection error'));
+    this.log.log({ concurrency: this.config.workerConcurrency }, 'moderation worker started');
+  }
+
+  private async process(job: Job<ModerationJob>): Promise<string> {
+    const result = await this.moderate.run(job.data.commentId);
+    return result === 'already-decided' ? 'already-decided' : result.changed ? result.comment.status : 'unchanged';
+  }
+
+  /** SIGTERM: stop taking jobs, let the ones in flight finish. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+    await this.connection?.quit().catch(() => this.connection?.disconnect());
+  }
+}
