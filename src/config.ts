@@ -88,6 +88,8 @@ const envSchema = z.object({
   WORKER_HEARTBEAT_FILE: optionalText,
   RUN_WORKER: optionalText.pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'true or false' }).optional()),
   WORKER_CONCURRENCY: positiveInt(50),
+  WORKER_LOCK_DURATION: positiveInt(15_000),
+  PENDING_RETRY_AFTER: positiveInt(60),
   QUEUE_PREFIX: optionalText.pipe(
     z
       .string()
@@ -155,6 +157,10 @@ export class AppConfig {
   /** Run the queue worker inside the API process (development default; production runs `worker`). */
   runWorkerInProcess!: boolean;
   workerConcurrency!: number;
+  /** How long a job stays locked to a worker that stopped answering (ms) before another takes it. */
+  workerLockDurationMs!: number;
+  /** A comment still pending after this many seconds is queued again (e.g. Redis lost its data). */
+  pendingRetryAfterSeconds!: number;
   queuePrefix!: string;
   rulesFile!: string;
   commentRateLimit!: number;
@@ -279,6 +285,8 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     workerHeartbeatFile: env.WORKER_HEARTBEAT_FILE,
     runWorkerInProcess: env.RUN_WORKER ? ['true', '1', 'yes'].includes(env.RUN_WORKER) : env.NODE_ENV !== 'production',
     workerConcurrency: env.WORKER_CONCURRENCY,
+    workerLockDurationMs: env.WORKER_LOCK_DURATION,
+    pendingRetryAfterSeconds: env.PENDING_RETRY_AFTER,
     queuePrefix: env.QUEUE_PREFIX,
     rulesFile,
     commentRateLimit: env.COMMENT_RATE_LIMIT,

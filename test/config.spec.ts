@@ -88,3 +88,14 @@ describe('configuration', () => {
     expect(load({ PUBLIC_URL: 'https://comments.example.com/' }).publicUrl).toBe('https://comments.example.com');
   });
 });
+
+describe('RULES_FILE', () => {
+  test('a broken rule file stops the start with one line naming the file and field', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const dir = dataDir();
+    const file = join(dir, 'rules.json');
+    writeFileSync(file, JSON.stringify({ mode: 'sometimes' }));
+    expect(() => loadConfig({ DATA_DIR: dir, RULES_FILE: file })).toThrow(/^Invalid configuration: RULES_FILE .*rules\.json: mode/);
+    expect(() => loadConfig({ DATA_DIR: dir, RULES_FILE: join(dir, 'missing.json') })).toThrow(/RULES_FILE .*cannot be read/);
+  });
+});

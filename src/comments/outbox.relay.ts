@@ -4,6 +4,8 @@ import { In, LessThan, type Repository } from 'typeorm';
 import { Transactions } from '../db/transactions.js';
 import { ModerationQueue } from '../moderation/moderation.queue.js';
 import { OutboxEntry } from './outbox.entity.js';
+import { Comment } from './comment.entity.js';
+import { AppConfig } from '../config.js';
 
 const BATCH = 500;
 const SWEEP_MS = 1000;
@@ -25,9 +27,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private sweeper?: NodeJS.Timeout;
   private sweepDue = false;
   private redisDown = false;
+  private lastStuckCheck = Date.now();
 
   constructor(
     @InjectRepository(OutboxEntry) private readonly outbox: Repository<OutboxEntry>,
+    @InjectRepository(Comment) private readonly comments: Repository<Comment>,
+    private readonly config: AppConfig,
     private readonly transactions: Transactions,
     private readonly queue: ModerationQueue,
   ) {}
@@ -75,6 +80,27 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.sweepDue) {
       this.sweepDue = false;
       await this.sweep();
+      if (Date.now() - this.lastStuckCheck >= this.config.pendingRetryAfterSeconds * 1000) {
+        this.lastStuckCheck = Date.now();
+        await this.requeueStuck();
+      }
+    }
+  }
+
+  /** Comments accepted long ago and still pending: their job was lost; queue them again. */
+  private async requeueStuck(): Promise<void> {
+    const stuck = await this.comments.find({
+      select: { id: true },
+      where: { status: 'pending', createdAt: LessThan(new Date(Date.now() - this.config.pendingRetryAfterSeconds * 1000)) },
+      order: { createdAt: 'ASC' },
+      take: BATCH,
+    });
+    if (stuck.length === 0) return;
+    try {
+      await this.queue.requeue(stuck.map((c) => c.id));
+      this.log.warn({ count: stuck.length }, 'requeued comments still pending after PENDING_RETRY_AFTER');
+    } catch {
+      // Redis still away: the next check tries again.
     }
   }
 

@@ -42,6 +42,15 @@ export class ModerationQueue implements OnModuleDestroy {
     await this.queue.addBulk(commentIds.map((commentId) => ({ name: 'moderate', data: { commentId }, opts: { jobId: commentId } })));
   }
 
+  /**
+   * Queues comments again that should have been decided long ago (Redis restarted without its
+   * data, or a job used up its attempts). A fresh job id, since the old one may still be on record.
+   */
+  async requeue(commentIds: string[]): Promise<void> {
+    const stamp = Date.now().toString(36);
+    await this.queue.addBulk(commentIds.map((commentId) => ({ name: 'moderate', data: { commentId }, opts: { jobId: `${commentId}:retry:${stamp}` } })));
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.queue.close().catch(() => undefined);
     this.connection.disconnect();

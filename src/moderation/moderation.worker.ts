@@ -27,8 +27,8 @@ export class ModerationWorker implements OnApplicationBootstrap, BeforeApplicati
       connection: this.connection,
       prefix: this.config.queuePrefix,
       concurrency: this.config.workerConcurrency,
-      lockDuration: 15_000,
-      stalledInterval: 5_000,
+      lockDuration: this.config.workerLockDurationMs,
+      stalledInterval: Math.max(1000, Math.floor(this.config.workerLockDurationMs / 3)),
       maxStalledCount: 5,
     });
     this.worker.on('failed', (job, err) => this.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'moderation job failed'));
@@ -45,5 +45,6 @@ export class ModerationWorker implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
     await this.connection?.quit().catch(() => this.connection?.disconnect());
+    this.log.log('moderation worker stopped; jobs in flight finished');
   }
 }

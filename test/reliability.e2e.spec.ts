@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { startTestApp, type TestApp } from './support/app.js';
+import { DATABASES, TEST_REDIS_URL } from './support/databases.js';
+import { spawnEntry } from './support/processes.js';
+import { post, reader, waitFor, type Reader } from './support/readers.js';
+import { PrivateRedis } from './support/redis-server.js';
+
+const sql = (kind: string, text: string) => (kind === 'sqlite' ? text.replace(/\$\d+/g, '?') : text);
+
+/** Every comment decided, each by exactly one log entry, none left pending, the outbox empty. */
+async function expectModeratedExactlyOnce(t: TestApp, ids: string[], timeoutMs = 60_000): Promise<void> {
+  const dataSource = t.app.get(DataSource);
+  await waitFor(
+    async () => {
+      const [row] = await dataSource.query(`SELECT COUNT(*) AS n FROM comments WHERE status = 'pending'`);
+      return Number(row.n) === 0;
+    },
+    timeoutMs,
+    'every comment to be moderated',
+  );
+  const rows: Array<{ comment_id: string; n: string | number }> = await dataSource.query(
+    `SELECT comment_id, COUNT(*) AS n FROM moderation_log GROUP BY comment_id`,
+  );
+  const counts = new Map(rows.map((r) => [r.comment_id, Number(r.n)]));
+  for (const id of ids) expect(counts.get(id)).toBe(1);
+  const [outbox] = await dataSource.query(`SELECT COUNT(*) AS n FROM outbox`);
+  expect(Number(outbox.n)).toBe(0);
+}
+
+describe.each(DATABASES)('reliability on %s', (kind) => {
+  test('Redis stopped during POSTs, then restarted: every accepted comment is moderated exactly once', async () => {
+    const redis = await PrivateRedis.start();
+    const t = await startTestApp(kind, { REDIS_URL: redis.url, COMMENT_RATE_LIMIT: '100000', PENDING_RETRY_AFTER: '2' });
+    try {
+      const r = await reader(t);
+      const ids: string[] = [];
+      const submit = async (i: number) => {
+        const response = await post(r, 'redis-outage', { body: `comment number ${i}` });
+        expect(response.status).toBe(202);
+        ids.push((await response.json()).id);
+      };
+      for (let i = 0; i < 10; i++) await submit(i);
+      await redis.down();
+      for (let i = 10; i < 30; i++) await submit(i);
+      expect((await fetch(`${t.url}/health/ready`)).status).toBe(503);
+      await redis.up();
+      for (let i = 30; i < 40; i++) await submit(i);
+      await expectModeratedExactlyOnce(t, ids);
+      expect(ids).toHaveLength(40);
+    } finally {
+      await t.close();
+      await redis.down();
+    }
+  }, 90_000);
+
+  test('a worker killed with SIGKILL mid-batch: another worker finishes, each comment moderated exactly once', async () => {
+    const prefix = `kill-${randomBytes(4).toString('hex')}`;
+    const t = await startTestApp(kind, { RUN_WORKER: 'false', QUEUE_PREFIX: prefix, COMMENT_RATE_LIMIT: '100000' });
+    const workerEnv = { ...t.database.env, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, WORKER_LOCK_DURATION: '2000', WORKER_CONCURRENCY: '4' };
+    try {
+      const readers: Reader[] = await Promise.all([reader(t), reader(t), reader(t)]);
+      const ids: string[] = [];
+      await Promise.all(
+        readers.map(async (r, n) => {
+          for (let i = 0; i < 100; i++) ids.push((await (await post(r, 'worker-kill', { body: `from ${n}: ${i}` })).json()).id);
+        }),
+      );
+      const dataSource = t.app.get(DataSource);
+      const decidedCount = async () => Number((await dataSource.query(`SELECT COUNT(*) AS n FROM moderation_log`))[0].n);
+
+      const first = await spawnEntry('worker', workerEnv, 'moderation worker started');
+      await waitFor(async () => (await decidedCount()) >= 20, 20_000, 'the first worker to decide some');
+      first.child.kill('SIGKILL');
+      expect((await first.exited).signal).toBe('SIGKILL');
+      expect(await decidedCount()).toBeLessThan(ids.length); // killed mid-batch
+
+      const second = await spawnEntry('worker', workerEnv, 'moderation worker started');
+      try {
+        await expectModeratedExactlyOnce(t, ids);
+      } finally {
+        // SIGTERM: stop taking jobs, finish those in flight, then go (Nest re-raises the signal)
+        second.child.kill('SIGTERM');
+        expect((await second.exited).signal).toBe('SIGTERM');
+        expect(second.output()).toContain('moderation worker stopped; jobs in flight finished');
+      }
+    } finally {
+      await t.close();
+    }
+  }, 90_000);
+});
+
+void sql;
