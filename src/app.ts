@@ -60,8 +60,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     done();
   });
   fastify.addHook('preHandler', (request, _reply, done) => {
-    requestLogger.enterWith(request.log as Logger);
-    done();
+    requestLogger.run(request.log as Logger, done);
   });
 
   await app.register(fastifyHelmet, {

@@ -22,12 +22,15 @@ export interface TokenClaims {
 }
 
 const AUDIENCE = 'news-comments';
+const VERIFIED_CACHE_SIZE = 50_000;
 
 /** Short-lived signed bearer tokens (HS256 JWT) for the embedded widget and API clients. */
 @Injectable()
 export class TokensService {
   private readonly key: Buffer;
   private readonly log = new Logger(TokensService.name);
+  /** Signature checks are the costly part and a reader sends the same token many times. */
+  private readonly verified = new Map<string, TokenClaims>();
 
   constructor(
     private readonly config: AppConfig,
@@ -51,6 +54,20 @@ export class TokensService {
   }
 
   async verify(token: string, kind: TokenKind): Promise<TokenClaims> {
+    let claims = this.verified.get(token);
+    if (claims && claims.exp * 1000 <= Date.now()) {
+      this.verified.delete(token);
+      claims = undefined;
+    }
+    claims ??= await this.verifySignature(token);
+    if (claims.kind !== kind || typeof claims.sub !== 'string' || typeof claims.jti !== 'string') {
+      throw new AppError('UNAUTHENTICATED', 401, 'The token is not valid here');
+    }
+    if (await this.isRevoked(claims.jti)) throw new AppError('UNAUTHENTICATED', 401, 'The token was signed out');
+    return claims;
+  }
+
+  private async verifySignature(token: string): Promise<TokenClaims> {
     let claims: TokenClaims;
     try {
       const { payload } = await jwtVerify(token, this.key, {
@@ -63,10 +80,8 @@ export class TokensService {
       const expired = err instanceof joseErrors.JWTExpired;
       throw new AppError('UNAUTHENTICATED', 401, expired ? 'The token has expired; sign in again' : 'The token is not valid');
     }
-    if (claims.kind !== kind || typeof claims.sub !== 'string' || typeof claims.jti !== 'string') {
-      throw new AppError('UNAUTHENTICATED', 401, 'The token is not valid here');
-    }
-    if (await this.isRevoked(claims.jti)) throw new AppError('UNAUTHENTICATED', 401, 'The token was signed out');
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+    this.verified.set(token, claims);
     return claims;
   }
 

@@ -4,14 +4,13 @@ import { v7 as uuidv7 } from 'uuid';
 import type { DataSource, Repository } from 'typeorm';
 import { AuthService } from '../auth/auth.service.js';
 import type { Commenter } from '../auth/commenter.entity.js';
-import { Transactions } from '../db/transactions.js';
 import { AppError } from '../errors.js';
+import { CommentWriter } from './comment-writer.js';
 import { OutboxRelay } from './outbox.relay.js';
 import { Article } from './article.entity.js';
 import { acceptCommentText } from './comment-text.js';
 import { Comment } from './comment.entity.js';
 import type { SubmitCommentInput } from './comments.dto.js';
-import { OutboxEntry } from './outbox.entity.js';
 import { CommentRateLimiter } from './rate-limiter.js';
 
 export interface PublishedComment {
@@ -74,7 +73,7 @@ export class CommentsService {
     @InjectRepository(Comment) private readonly comments: Repository<Comment>,
     @InjectRepository(Article) private readonly articles: Repository<Article>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly transactions: Transactions,
+    private readonly writer: CommentWriter,
     private readonly rateLimiter: CommentRateLimiter,
     private readonly relay: OutboxRelay,
     private readonly auth: AuthService,
@@ -107,34 +106,32 @@ export class CommentsService {
     }
 
     const now = new Date();
-    let outboxId: number;
-    try {
-      outboxId = await this.transactions.run(async (manager) => {
-        if (!article) {
-          await manager
-            .createQueryBuilder()
-            .insert()
-            .into(Article)
-            .values({ id: articleId, url: input.articleUrl ?? null, title: input.articleTitle ?? null, commentsOpen: true, moderationMode: null, publishedCount: 0, createdAt: now })
-            .orIgnore()
-            .execute();
-        }
-        await manager.insert(Comment, {
-          id,
-          articleId,
-          commenterId: commenter.id,
-          body,
-          status: 'pending',
-          decisionReason: null,
-          findings: null,
-          idempotencyKey,
+    const comment = Object.assign(new Comment(), {
+      id,
+      articleId,
+      commenterId: commenter.id,
+      body,
+      status: 'pending' as const,
+      decisionReason: null,
+      findings: null,
+      idempotencyKey,
+      createdAt: now,
+      decidedAt: null,
+      publishedAt: null,
+    });
+    const newArticle = article
+      ? undefined
+      : Object.assign(new Article(), {
+          id: articleId,
+          url: input.articleUrl ?? null,
+          title: input.articleTitle ?? null,
+          commentsOpen: true,
+          moderationMode: null,
+          publishedCount: 0,
           createdAt: now,
-          decidedAt: null,
-          publishedAt: null,
         });
-        const outbox = await manager.insert(OutboxEntry, { commentId: id, createdAt: now });
-        return outbox.identifiers[0]!.id as number;
-      });
+    try {
+      await this.writer.write({ comment, article: newArticle });
     } catch (err) {
       if (idempotencyKey && isUniqueViolation(err)) {
         const first = await this.comments.findOneBy({ commenterId: commenter.id, idempotencyKey });
@@ -142,8 +139,8 @@ export class CommentsService {
       }
       throw err;
     }
-    this.relay.kick(outboxId);
-    return Object.assign(new Comment(), { id, articleId, commenterId: commenter.id, body, status: 'pending', createdAt: now });
+    this.relay.kick(id);
+    return comment;
   }
 
   /** Published comments, newest first, by keyset: concurrent publishing never makes a page skip or repeat. */

@@ -6,6 +6,7 @@ import { ModerationQueue } from '../moderation/moderation.queue.js';
 import { OutboxEntry } from './outbox.entity.js';
 import { Comment } from './comment.entity.js';
 import { AppConfig } from '../config.js';
+import { requestLogger } from '../logger.js';
 
 const BATCH = 500;
 const SWEEP_MS = 1000;
@@ -21,7 +22,7 @@ const ORPHAN_AGE_MS = 2000;
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(OutboxRelay.name);
-  private pending = new Set<number>();
+  private pending = new Set<string>();
   private running?: Promise<void>;
   private again = false;
   private sweeper?: NodeJS.Timeout;
@@ -50,9 +51,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.running;
   }
 
-  /** Called after a comment and its outbox row are committed. */
-  kick(outboxId: number): void {
-    this.pending.add(outboxId);
+  /** Called once a comment and its outbox row are committed. */
+  kick(commentId: string): void {
+    this.pending.add(commentId);
     this.schedule();
   }
 
@@ -63,7 +64,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       return;
     }
     this.again = false;
-    this.running = this.round()
+    // Rounds serve many requests: they must not carry the request id of the one that kicked them.
+    this.running = requestLogger
+      .exit(() => this.round())
       .catch((err: Error) => this.log.warn({ err }, 'outbox relay round failed'))
       .finally(() => {
         this.running = undefined;
@@ -75,7 +78,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     while (this.pending.size > 0) {
       const ids = [...this.pending].slice(0, BATCH);
       ids.forEach((id) => this.pending.delete(id));
-      if (!(await this.publish(await this.outbox.findBy({ id: In(ids) })))) break; // kept in the table for the sweep
+      if (!(await this.publish(ids))) break; // kept in the outbox for the sweep
     }
     if (this.sweepDue) {
       this.sweepDue = false;
@@ -112,22 +115,22 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         order: { id: 'ASC' },
         take: BATCH,
       });
-      if (rows.length === 0 || !(await this.publish(rows)) || rows.length < BATCH) return;
+      if (rows.length === 0 || !(await this.publish(rows.map((row) => row.commentId))) || rows.length < BATCH) return;
     }
   }
 
-  private async publish(rows: OutboxEntry[]): Promise<boolean> {
-    if (rows.length === 0) return true;
+  private async publish(commentIds: string[]): Promise<boolean> {
+    if (commentIds.length === 0) return true;
     try {
-      await this.queue.addAll(rows.map((row) => row.commentId));
+      await this.queue.addAll(commentIds);
     } catch (err) {
-      if (!this.redisDown) this.log.warn({ err: (err as Error).message, held: rows.length }, 'queue unavailable: comments held in the outbox');
+      if (!this.redisDown) this.log.warn({ err: (err as Error).message, held: commentIds.length }, 'queue unavailable: comments held in the outbox');
       this.redisDown = true;
       return false;
     }
     if (this.redisDown) this.log.log('queue available again: releasing held comments');
     this.redisDown = false;
-    await this.transactions.run((manager) => manager.delete(OutboxEntry, { id: In(rows.map((row) => row.id)) }));
+    await this.transactions.run((manager) => manager.delete(OutboxEntry, { commentId: In(commentIds) }));
     return true;
   }
 }

@@ -19,6 +19,8 @@ redis.call('PEXPIRE', key, window)
 return {1, 0}
 `;
 
+type SlotRedis = Redis & { takeCommentSlot(key: string, ...args: Array<string | number>): Promise<unknown> };
+
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 @Injectable()
@@ -28,14 +30,15 @@ export class CommentRateLimiter {
   constructor(
     private readonly config: AppConfig,
     @InjectRedis() private readonly redis: Redis,
-  ) {}
+  ) {
+    // EVALSHA: the script is sent once, not with every comment.
+    if (!('takeCommentSlot' in redis)) redis.defineCommand('takeCommentSlot', { numberOfKeys: 1, lua: SCRIPT });
+  }
 
   async take(commenterId: string, requestKey: string): Promise<RateDecision> {
     const windowMs = this.config.commentRateWindowSeconds * 1000;
     try {
-      const [allowed, waitMs] = (await this.redis.eval(
-        SCRIPT,
-        1,
+      const [allowed, waitMs] = (await (this.redis as SlotRedis).takeCommentSlot(
         `${this.config.queuePrefix}:rate:comments:${commenterId}`,
         Date.now(),
         windowMs,

@@ -38,6 +38,11 @@ export class ModerationService {
 
   async transition(t: Transition): Promise<TransitionResult> {
     const result = await this.transactions.run(async (manager): Promise<TransitionResult> => {
+      if (t.actor === 'rules' && this.transactions.isPostgres) {
+        // A rules decision lost in a database crash is simply made again (the comment is still
+        // pending and gets requeued), so it need not wait for the disk flush. Human decisions do.
+        await manager.query('SET LOCAL synchronous_commit TO OFF');
+      }
       const current = await manager.findOneBy(Comment, { id: t.commentId });
       if (!current || !t.from.includes(current.status) || current.status === t.to) return { changed: false, comment: current };
       const previous = current.status;

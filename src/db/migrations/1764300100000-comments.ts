@@ -74,6 +74,10 @@ export class Comments1764300100000 implements MigrationInterface {
           { name: 'comment_id', type: 'varchar', length: '36' },
           { name: 'created_at', type: ts },
         ],
+        indices: [
+          new TableIndex({ name: 'ix_outbox_comment', columnNames: ['comment_id'] }),
+          new TableIndex({ name: 'ix_outbox_created', columnNames: ['created_at'] }),
+        ],
       }),
     );
   }

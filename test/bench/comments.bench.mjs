@@ -1,0 +1,231 @@
+// npm run bench — the comment path under load, against a live service on PostgreSQL and Redis.
+//
+// Starts the built API (dist/main.js) and a separate worker (dist/worker.js) on a fresh PostgreSQL
+// database, signs readers in through the emulator, then drives it with autocannon from this process:
+//   1. hello-world ceiling: GET /health/live on the same server
+//   2. GET list: a cached page of 20 published comments
+//   3. POST accepted/s: comments from many readers, as fast as the server accepts them
+//   4. POST -> published latency at a steady 200 comments/s (from created_at/published_at)
+// Prints one JSON document. Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50),
+// TEST_POSTGRES_URL, TEST_REDIS_URL.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/8';
+const PORT = 3900 + Math.floor(Math.random() * 90);
+const BASE = `http://127.0.0.1:${PORT}`;
+const READERS = 40;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function createDatabase() {
+  const name = `comments_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+function start(entry, env, isReady) {
+  const profile = process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, `dist/${entry}.js`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(async () => {
+      if (await isReady(output)) {
+        clearInterval(timer);
+        resolve(child);
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`${entry} exited: ${output}`));
+      }
+    }, 50);
+  });
+}
+
+/** Signs a reader in through the emulator, like a browser would, and returns a bearer token. */
+async function signIn(name) {
+  const cookies = new Map();
+  const req = async (path, init = {}) => {
+    const headers = { ...(init.headers ?? {}), cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    const res = await fetch(new URL(path, BASE), { ...init, headers, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const i = pair.indexOf('=');
+      cookies.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+    return res;
+  };
+  const consent = new URL((await req('/auth/twitter')).headers.get('location'));
+  const decision = await req('/_emulator/twitter/oauth/authorize', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ oauth_token: consent.searchParams.get('oauth_token'), name, action: 'allow' }).toString(),
+  });
+  await req(decision.headers.get('location'));
+  const { token } = await (await req('/auth/token', { method: 'POST' })).json();
+  return token;
+}
+
+function run(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url: BASE, connections: CONNECTIONS, duration: SECONDS, ...options }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+const summary = (result) => ({
+  requestsPerSecond: Math.round(result.requests.average),
+  latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
+  non2xx: result.non2xx,
+  errors: result.errors,
+});
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main() {
+  const db = await createDatabase();
+  const prefix = `bench-${randomBytes(3).toString('hex')}`;
+  const env = {
+    NODE_ENV: 'development',
+    PORT: String(PORT),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: BASE,
+    DATABASE_URL: db.url,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'comments-bench-')),
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+    RUN_WORKER: 'false',
+    // The benchmark measures throughput; the per-reader flood limit would cap it at 5/min each.
+    COMMENT_RATE_LIMIT: '100000000',
+  };
+  const api = await start('main', env, () => fetch(`${BASE}/health/ready`).then((r) => r.ok, () => false));
+  const worker = process.env.BENCH_NO_WORKER ? spawn('true') : await start('worker', { ...env, LOG_LEVEL: 'info' }, (output) => output.includes('moderation worker started'));
+  const children = [api, worker];
+  try {
+    const tokens = [];
+    for (let i = 0; i < READERS; i++) tokens.push(await signIn(`Bench Reader ${i}`));
+
+    // 20 published comments on the article whose page is read.
+    const article = 'bench-2018-10-30-pompeo-talks';
+    for (let i = 0; i < 20; i++) {
+      await fetch(`${BASE}/api/articles/${article}/comments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i % READERS]}` },
+        body: JSON.stringify({ body: `기사 잘 읽었습니다. Comment number ${i} on the summit.` }),
+      });
+    }
+    for (let i = 0; i < 100; i++) {
+      const page = await (await fetch(`${BASE}/api/articles/${article}/comments`)).json();
+      if (page.total === 20) break;
+      await sleep(100);
+    }
+
+    const only = process.env.BENCH_ONLY;
+    const hello = only === 'post' ? { requests: { average: 1 }, latency: {} } : await run({ url: `${BASE}/health/live` });
+    const list = only === 'post' ? { requests: { average: 1 }, latency: {} } : await run({ url: `${BASE}/api/articles/${article}/comments` });
+
+    let n = 0;
+    const post = await run({
+      url: `${BASE}/api/articles/bench-post/comments`,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            n++;
+            return {
+              ...request,
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[n % READERS]}` },
+              body: JSON.stringify({ body: `Load comment ${n}: 좋은 기사 감사합니다. Thoughtful reporting on the summit.` }),
+            };
+          },
+        },
+      ],
+    });
+
+    process.stderr.write(`post: ${JSON.stringify(summary(post))}\n`);
+    if (process.env.BENCH_NO_WORKER) return;
+    // Let the worker drain what the POST run queued before measuring latency.
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    for (;;) {
+      const { rows } = await pool.query(`SELECT COUNT(*)::int AS n FROM comments WHERE status = 'pending'`);
+      if (rows[0].n === 0) break;
+      await sleep(500);
+    }
+    const drainedAt = new Date();
+
+    // Steady 200 comments/s for SECONDS (evenly paced, one every 5 ms), then publication latency
+    // from the database's created_at / published_at.
+    const steady = { '2xx': 0 };
+    const sends = [];
+    const startedAt = performance.now();
+    for (let i = 0; i < 200 * SECONDS; i++) {
+      const due = startedAt + i * 5;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      n++;
+      sends.push(
+        fetch(`${BASE}/api/articles/bench-latency/comments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[n % READERS]}` },
+          body: JSON.stringify({ body: `Steady comment ${n}, clean and short.` }),
+        }).then((r) => r.ok && steady['2xx']++, () => undefined),
+      );
+    }
+    await Promise.all(sends);
+    await sleep(2000);
+    const { rows } = await pool.query(
+      `SELECT EXTRACT(EPOCH FROM (published_at - created_at)) * 1000 AS ms FROM comments
+       WHERE article_id = 'bench-latency' AND status = 'published' AND created_at >= $1 ORDER BY ms`,
+      [drainedAt],
+    );
+    await pool.end();
+    const latencies = rows.map((r) => Number(r.ms));
+
+    const result = {
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      settings: { seconds: SECONDS, connections: CONNECTIONS, database: 'postgres', worker: 'separate process' },
+      helloWorld: summary(hello),
+      getList: { ...summary(list), ratioToHelloWorld: +(list.requests.average / hello.requests.average).toFixed(2) },
+      postAccepted: { ...summary(post), acceptedPerSecond: Math.round(post['2xx'] / SECONDS), ratioToHelloWorld: +(post.requests.average / hello.requests.average).toFixed(2) },
+      postToPublished: {
+        rate: '200/s',
+        sent: steady['2xx'],
+        published: latencies.length,
+        p50Ms: +percentile(latencies, 50).toFixed(1),
+        p99Ms: +percentile(latencies, 99).toFixed(1),
+        maxMs: +latencies[latencies.length - 1].toFixed(1),
+      },
+    };
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await sleep(1500);
+    await db.drop().catch(() => undefined);
+  }
+}
+
+await main();
