@@ -11,12 +11,12 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { deriveKey } from './auth/keys.js';
 import { RedisSessionStore } from './auth/session.store.js';
+import { SESSION_COOKIE } from './auth/session.cookie.js';
 import type { AppConfig } from './config.js';
 import { AllExceptionsFilter } from './errors.js';
 import { PinoNestLogger, requestLogger } from './logger.js';
 import { REDIS } from './redis/redis.module.js';
 
-export const SESSION_COOKIE = 'cs_session';
 const BODY_LIMIT = 16 * 1024;
 
 /**

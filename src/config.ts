@@ -174,10 +174,16 @@ export class AppConfig {
   }
 }
 
+/** A URL fit for a log line: no password. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+}
+
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
   const name = String(issue.path[0] ?? 'environment');
   const got = env[name];
-  const shown = got === undefined ? 'unset' : `"${got.length > 60 ? got.slice(0, 60) + '…' : got}"`;
+  const secret = /SECRET|PASSWORD|TOKEN/.test(name);
+  const shown = got === undefined ? 'unset' : secret ? 'a value' : `"${redactUrl(got.length > 60 ? got.slice(0, 60) + '…' : got)}"`;
   const expects = issue.message.replace(/^Invalid (option|input): expected /, '');
   return `${name} must be ${expects} (got ${shown})`;
 }
@@ -222,6 +228,9 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
   const emulator =
     env.SIGNIN_EMULATOR === 'on' || (env.SIGNIN_EMULATOR === 'auto' && env.NODE_ENV !== 'production' && !hasRealCredentials);
 
+  if (env.NODE_ENV === 'production' && !env.PUBLIC_URL) {
+    throw new ConfigError('Invalid configuration: PUBLIC_URL is required in production: the https address readers reach the service at (sign-in callbacks and cookies depend on it)');
+  }
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
   const emulated = emulatorEndpoints(publicUrl);
   const dataDir = resolve(env.DATA_DIR);

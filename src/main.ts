@@ -9,8 +9,19 @@ async function main(): Promise<void> {
   await assertRedisReachable(config.redisUrl).catch((err: Error) => exitWith(err.message));
   const logger = createRootLogger(config.logLevel);
   const app = await createApp(config, logger).catch((err: Error) => exitWith(`Could not start: ${err.message}`));
-  await app.listen({ port: config.port, host: config.host });
+  await app
+    .listen({ port: config.port, host: config.host })
+    .catch((err: NodeJS.ErrnoException) =>
+      exitWith(
+        err.code === 'EADDRINUSE'
+          ? `Port ${config.port} on ${config.host} is already in use: stop the other process or set PORT`
+          : `Could not listen on ${config.host}:${config.port}: ${err.message}`,
+      ),
+    );
   logger.info({ url: config.publicUrl, database: config.databaseUrl ? 'postgres' : config.sqlitePath }, 'comments service listening');
+  if (config.secureCookies && !config.trustProxy) {
+    logger.warn('PUBLIC_URL is https but TRUST_PROXY is false: behind a TLS-terminating proxy set TRUST_PROXY=true, or sign-in cookies will not be set');
+  }
   if (config.emulator) {
     logger.warn(`Sign-in emulator is ON: Twitter and Facebook sign-in go to ${config.publicUrl}/_emulator (development only)`);
   }

@@ -31,8 +31,11 @@ describe('configuration', () => {
     [{ FACEBOOK_APP_SECRET: 's' }, /FACEBOOK_APP_ID is required when FACEBOOK_APP_SECRET is set/],
     [{ TWITTER_PROFILE_URL: 'not a url' }, /TWITTER_PROFILE_URL must be an absolute http\(s\) URL/],
     [{ AUTH_SECRET: 'short' }, /AUTH_SECRET must be at least 32 bytes/],
-    [{ NODE_ENV: 'production' }, /AUTH_SECRET is required in production/],
+    [{ NODE_ENV: 'production', PUBLIC_URL: 'https://c.example.com' }, /AUTH_SECRET is required in production/],
+    [{ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40) }, /PUBLIC_URL is required in production/],
     [{ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40), SIGNIN_EMULATOR: 'on' }, /SIGNIN_EMULATOR=on is refused when NODE_ENV=production/],
+    [{ DATABASE_URL: 'mysql://user:hunter2@db/x' }, /got "mysql:\/\/user:\*\*\*@db\/x"/],
+    [{ AUTH_TOKEN_TTL: 'hunter2' }, /AUTH_TOKEN_TTL must be a whole number/],
   ])('%j is refused with one line naming the variable', (env, message) => {
     expect(() => load(env)).toThrow(ConfigError);
     expect(() => load(env)).toThrow(message);
@@ -51,7 +54,7 @@ describe('configuration', () => {
   });
 
   test('production never runs the emulator, even without credentials', () => {
-    const config = load({ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40) });
+    const config = load({ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://comments.example.com' });
     expect(config.emulator).toBe(false);
     expect(config.twitter).toBeNull();
     expect(config.facebook).toBeNull();

@@ -83,3 +83,29 @@ describe('readiness names what is down', () => {
     }
   });
 });
+
+describe('with Redis down, a reader with a session cookie', () => {
+  test('still reads comments, and gets a clear error where a session is needed', async () => {
+    const { PrivateRedis } = await import('./support/redis-server.js');
+    const { Browser } = await import('./support/browser.js');
+    const { signIn } = await import('./support/sign-in.js');
+    const redis = await PrivateRedis.start();
+    const t = await startTestApp('sqlite', { REDIS_URL: redis.url });
+    try {
+      const b = new Browser(t.url);
+      await signIn(b, 'twitter');
+      await redis.down();
+      const list = await b.get('/api/articles/any/comments');
+      expect(list.status).toBe(200);
+      const me = await b.get('/api/me');
+      expect(me.status).toBe(401);
+      expect(await me.json()).toEqual({ statusCode: 401, error: 'UNAUTHENTICATED', message: expect.any(String) });
+      const start = await b.get('/auth/twitter');
+      expect(start.status).toBe(503);
+      expect(await start.json()).toEqual({ statusCode: 503, error: 'SESSION_UNAVAILABLE', message: expect.any(String) });
+    } finally {
+      await t.close();
+      await redis.down();
+    }
+  });
+});

@@ -32,7 +32,8 @@ const worker = join(process.cwd(), 'dist/worker.js');
 describe('start-up checks', () => {
   test.each([
     [{ PORT: 'eighty' }, 'PORT'],
-    [{ NODE_ENV: 'production' }, 'AUTH_SECRET'],
+    [{ NODE_ENV: 'production', PUBLIC_URL: 'https://comments.example.com' }, 'AUTH_SECRET'],
+    [{ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40) }, 'PUBLIC_URL'],
     [{ REDIS_URL: 'http://nope' }, 'REDIS_URL'],
   ])('bad config %j: exit 1 with one line naming %s', async (env, name) => {
     const result = await run(main, env);
@@ -50,5 +51,29 @@ describe('start-up checks', () => {
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/Redis is not reachable at redis:\/\/127\.0\.0\.1:\d+.*redis-server/);
+  });
+
+  test('a Redis password never reaches the output', async () => {
+    const port = await freePort();
+    const result = await run(main, { REDIS_URL: `redis://default:hunter2@127.0.0.1:${port}` });
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toContain('hunter2');
+    expect(result.stderr).toContain('default:***@');
+  });
+
+  test('a port already in use: exit 1 with one line', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const result = await run(main, { PORT: String(port), HOST: '127.0.0.1', REDIS_URL: 'redis://127.0.0.1:6379/9' }, 30000);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n').filter((l) => !l.startsWith('(node:') && !l.includes('--trace-warnings'))).toEqual([
+        `Port ${port} on 127.0.0.1 is already in use: stop the other process or set PORT`,
+      ]);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiFoundResponse, ApiNotFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiFoundResponse, ApiNotFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config.js';
 import { AppError } from '../errors.js';
@@ -11,6 +11,7 @@ import type { Provider } from './commenter.entity.js';
 import { SignInGuard, languageOf, type SignInOutcome } from './sign-in.guard.js';
 import { TokensService } from './tokens.service.js';
 import './session.types.js';
+import { SESSION_COOKIE } from './session.cookie.js';
 
 type SignInRequest = FastifyRequest & { signIn?: SignInOutcome };
 
@@ -60,6 +61,7 @@ export class AuthController {
   @Get('facebook')
   @UseGuards(SignInGuard('facebook', 'start'))
   @ApiOperation({ summary: 'Start sign-in with Facebook (redirects to Facebook)' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'PROVIDER_DISABLED' })
   @ApiQuery({ name: 'returnTo', required: false })
   @ApiQuery({ name: 'popup', required: false })
   @ApiFoundResponse({ description: 'Redirect to the provider' })
@@ -85,6 +87,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange the session cookie for a short-lived bearer token' })
   @ApiOkResponse({ type: TokenDto })
   @ApiUnauthorizedResponse({ type: ErrorDto })
+  @ApiForbiddenResponse({ type: ErrorDto, description: 'FORBIDDEN_ORIGIN' })
   async token(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenDto> {
     this.assertTrustedOrigin(request);
     void reply.header('cache-control', 'no-store');
@@ -98,7 +101,7 @@ export class AuthController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Sign out: ends the session and the bearer token sent with the request' })
   @ApiNoContentResponse()
-  async logout(@Req() request: FastifyRequest): Promise<void> {
+  async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     this.assertTrustedOrigin(request);
     const token = bearerToken(request);
     if (token) {
@@ -106,6 +109,7 @@ export class AuthController {
       if (claims) await this.tokens.revoke(claims);
     }
     if (request.session.commenterId || request.session.signInFlow) await request.session.destroy();
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
   }
 
   /**

@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { AppError } from '../errors.js';
 
 type Callback<T = void> = (err?: Error | null, value?: T) => void;
 type StoredSession = { cookie?: { expires?: string | Date | null; originalMaxAge?: number | null } } & Record<string, unknown>;
@@ -14,10 +16,16 @@ export class RedisSessionStore {
     private readonly prefix = 'cs:sess:',
   ) {}
 
+  private readonly log = new Logger('SessionStore');
+
+  /** While Redis is away a session reads as absent: readers keep reading, sign-in waits. */
   get(sessionId: string, callback: Callback<StoredSession | null>): void {
     this.redis.get(this.prefix + sessionId).then(
       (raw) => callback(null, raw ? (JSON.parse(raw) as StoredSession) : null),
-      (err: Error) => callback(err),
+      (err: Error) => {
+        this.log.warn({ err: err.message }, 'session unreadable: Redis unavailable');
+        callback(null, null);
+      },
     );
   }
 
@@ -26,14 +34,18 @@ export class RedisSessionStore {
     const ttlMs = Number.isFinite(expires) ? Math.max(1000, expires - Date.now()) : this.defaultTtlSeconds * 1000;
     this.redis.set(this.prefix + sessionId, JSON.stringify(session), 'PX', ttlMs).then(
       () => callback(null),
-      (err: Error) => callback(err),
+      () => callback(unavailable()),
     );
   }
 
   destroy(sessionId: string, callback: Callback): void {
     this.redis.del(this.prefix + sessionId).then(
       () => callback(null),
-      (err: Error) => callback(err),
+      () => callback(unavailable()),
     );
   }
+}
+
+function unavailable(): AppError {
+  return new AppError('SESSION_UNAVAILABLE', 503, 'Sign-in is unavailable for a moment; please try again shortly', {}, { 'retry-after': '5' });
 }

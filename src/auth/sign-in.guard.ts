@@ -1,7 +1,9 @@
 import { type ExecutionContext, Inject, Injectable, mixin, type Type } from '@nestjs/common';
 import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import { AppConfig } from '../config.js';
+import { REDIS } from '../redis/redis.module.js';
 import { AppError, ResponseAlreadySent } from '../errors.js';
 import type { SignInFailure } from './auth-pages.js';
 import type { ProviderProfile } from './auth.service.js';
@@ -58,7 +60,10 @@ function isGenuineCallback(provider: Provider, query: Record<string, string | un
 export function SignInGuard(provider: Provider, phase: 'start' | 'callback'): Type<IAuthGuard> {
   @Injectable()
   class ProviderSignInGuard extends AuthGuard(provider) {
-    constructor(@Inject(AppConfig) private readonly config: AppConfig) {
+    constructor(
+      @Inject(AppConfig) private readonly config: AppConfig,
+      @Inject(REDIS) private readonly redis: Redis,
+    ) {
       super();
     }
 
@@ -66,9 +71,14 @@ export function SignInGuard(provider: Provider, phase: 'start' | 'callback'): Ty
       if (!this.config[provider]) {
         throw new AppError('PROVIDER_DISABLED', 404, `Sign-in with ${provider} is not enabled on this site`);
       }
+      // The sign-in flow lives in the session, so it cannot start (or finish) while Redis is away.
+      if (this.redis.status !== 'ready') {
+        throw new AppError('SESSION_UNAVAILABLE', 503, 'Sign-in is unavailable for a moment; please try again shortly', {}, { 'retry-after': '5' });
+      }
       const request = context.switchToHttp().getRequest<FastifyRequest>();
       const query = (request.query ?? {}) as Record<string, string | undefined>;
       if (phase === 'start') {
+        void context.switchToHttp().getResponse<FastifyReply>().header('cache-control', 'no-store');
         const flow: SignInFlow = {
           provider,
           returnTo: safeReturnTo(query.returnTo, this.config),

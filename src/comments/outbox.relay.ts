@@ -7,6 +7,7 @@ import { OutboxEntry } from './outbox.entity.js';
 import { Comment } from './comment.entity.js';
 import { AppConfig } from '../config.js';
 import { requestLogger } from '../logger.js';
+import { within } from '../redis/redis.module.js';
 
 const BATCH = 500;
 const SWEEP_MS = 1000;
@@ -48,7 +49,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
-    await this.running;
+    await within(this.running ?? Promise.resolve(), 3000);
   }
 
   /** Called once a comment and its outbox row are committed. */

@@ -2,8 +2,10 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config.js';
+import { closeRedis, within } from '../redis/redis.module.js';
 
 export const MODERATION_QUEUE = 'moderation';
+const ADD_DEADLINE_MS = 3000;
 
 export interface ModerationJob {
   commentId: string;
@@ -39,7 +41,17 @@ export class ModerationQueue implements OnModuleDestroy {
   }
 
   async addAll(commentIds: string[]): Promise<void> {
-    await this.queue.addBulk(commentIds.map((commentId) => ({ name: 'moderate', data: { commentId }, opts: { jobId: commentId } })));
+    await this.withDeadline(
+      this.queue.addBulk(commentIds.map((commentId) => ({ name: 'moderate', data: { commentId }, opts: { jobId: commentId } }))),
+    );
+  }
+
+  /** BullMQ waits for its connection; the outbox would rather know now and try again later. */
+  private async withDeadline<T>(promise: Promise<T>): Promise<T> {
+    if (this.connection.status !== 'ready') throw new Error(`Redis connection is ${this.connection.status}`);
+    const result = await within(promise, ADD_DEADLINE_MS);
+    if (result === undefined) throw new Error('queue add timed out');
+    return result;
   }
 
   /**
@@ -48,11 +60,13 @@ export class ModerationQueue implements OnModuleDestroy {
    */
   async requeue(commentIds: string[]): Promise<void> {
     const stamp = Date.now().toString(36);
-    await this.queue.addBulk(commentIds.map((commentId) => ({ name: 'moderate', data: { commentId }, opts: { jobId: `${commentId}:retry:${stamp}` } })));
+    await this.withDeadline(
+      this.queue.addBulk(commentIds.map((commentId) => ({ name: 'moderate', data: { commentId }, opts: { jobId: `${commentId}:retry:${stamp}` } }))),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
-    this.connection.disconnect();
+    await within(this.queue.close().catch(() => undefined), 1000);
+    await closeRedis(this.connection);
   }
 }

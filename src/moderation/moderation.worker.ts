@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplication
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config.js';
+import { closeRedis, within } from '../redis/redis.module.js';
 import { ModerateComment } from './moderate-comment.js';
 import { MODERATION_QUEUE, type ModerationJob } from './moderation.queue.js';
 
@@ -43,8 +44,9 @@ export class ModerationWorker implements OnApplicationBootstrap, BeforeApplicati
 
   /** SIGTERM: stop taking jobs, let the ones in flight finish. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
-    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    // In-flight jobs get the lock duration to finish; with Redis gone there is nothing to wait for.
+    if (this.worker) await within(this.worker.close(), this.connection?.status === 'ready' ? this.config.workerLockDurationMs : 500);
+    if (this.connection) await closeRedis(this.connection);
     this.log.log('moderation worker stopped; jobs in flight finished');
   }
 }

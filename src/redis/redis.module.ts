@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { AppConfig } from '../config.js';
+import { AppConfig, redactUrl } from '../config.js';
 
 export const REDIS = Symbol('REDIS');
 export const InjectRedis = () => Inject(REDIS);
@@ -21,13 +21,14 @@ export function createRedis(url: string, name: string): Redis {
 /** Refuses to start without Redis: one line that says so and how to get one. */
 export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => undefined);
+  let cause: Error | undefined;
+  client.on('error', (err: Error) => (cause ??= err));
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
     throw new Error(
-      `Redis is not reachable at ${url} (${(err as Error).message}). Start one with ` +
+      `Redis is not reachable at ${redactUrl(url)} (${(cause ?? (err as Error)).message}). Start one with ` +
         `"redis-server --daemonize yes" or "docker compose up -d redis", or set REDIS_URL.`,
     );
   } finally {
@@ -35,11 +36,26 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
   }
 }
 
+/** Closes a connection politely when Redis answers, at once when it does not (shutdown never hangs). */
+export async function closeRedis(redis: Redis, timeoutMs = 1000): Promise<void> {
+  if (redis.status !== 'ready') {
+    redis.disconnect();
+    return;
+  }
+  await Promise.race([redis.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+  redis.disconnect();
+}
+
+/** Waits for a clean close for a while, then gives up (the caller disconnects hard). */
+export function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T | undefined> {
+  return Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs).unref())]);
+}
+
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
   constructor(@InjectRedis() private readonly redis: Redis) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis);
   }
 }
 
@@ -55,7 +71,7 @@ class RedisCloser implements OnApplicationShutdown {
         if (redis.status !== 'ready') {
           await new Promise<void>((resolve, reject) => {
             redis.once('ready', resolve);
-            redis.once('end', () => reject(new Error(`Redis is not reachable at ${config.redisUrl}`)));
+            redis.once('end', () => reject(new Error(`Redis is not reachable at ${redactUrl(config.redisUrl)}`)));
             setTimeout(resolve, 5000).unref(); // start degraded; the first failing call reports it
           });
         }

@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
@@ -21,6 +22,7 @@ export function avatarSvg(screenName: string): string {
 }
 
 /** Serves the emulated users' profile pictures. */
+@ApiExcludeController()
 @Controller('_emulator/avatar')
 export class AvatarController {
   @Get(':file')

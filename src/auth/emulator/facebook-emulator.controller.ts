@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -80,6 +81,7 @@ function splitFields(fields: string): string[] {
 }
 
 /** Emulates the Facebook Login dialog and the Graph API calls passport-facebook makes. */
+@ApiExcludeController()
 @Controller('_emulator/facebook')
 export class FacebookEmulatorController {
   constructor(private readonly store: EmulatorStore) {}

@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
@@ -73,6 +74,7 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 /** Emulates api.twitter.com's OAuth 1.0a endpoints and the two "who am I" APIs. */
+@ApiExcludeController()
 @Controller('_emulator/twitter')
 export class TwitterEmulatorController {
   constructor(private readonly store: EmulatorStore) {}
