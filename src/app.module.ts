@@ -24,10 +24,10 @@ class AppConfigModule {
 }
 
 /** What the API and the worker both stand on: one list, so the two never drift apart. */
-export function sharedImports(config: AppConfig, options: { worker: boolean }) {
+export function sharedImports(config: AppConfig, options: { worker: boolean; asyncCommit?: boolean }) {
   return [
     AppConfigModule.forRoot(config),
-    DatabaseModule.forRoot(config),
+    DatabaseModule.forRoot(config, { asyncCommit: options.asyncCommit }),
     RedisModule,
     AuthModule.register(config),
     ModerationModule.register(options),
@@ -53,6 +53,6 @@ export class AppModule {
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [...sharedImports(config, { worker: true })] };
+    return { module: WorkerModule, imports: [...sharedImports(config, { worker: true, asyncCommit: true })] };
   }
 }

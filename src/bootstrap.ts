@@ -16,3 +16,11 @@ export function configOrExit(): AppConfig {
     throw err;
   }
 }
+
+/**
+ * A library's stray rejection (seen in client libraries while Redis reconnects) must not take the
+ * whole process down with every request in it: log it loudly instead.
+ */
+export function keepRunningOnStrayRejections(logger: { error(obj: object, msg: string): void }): void {
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+}

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app.js';
-import { configOrExit, exitWith } from './bootstrap.js';
+import { configOrExit, exitWith, keepRunningOnStrayRejections } from './bootstrap.js';
 import { createRootLogger } from './logger.js';
 import { assertRedisReachable } from './redis/redis.module.js';
 
@@ -8,6 +8,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   await assertRedisReachable(config.redisUrl).catch((err: Error) => exitWith(err.message));
   const logger = createRootLogger(config.logLevel);
+  keepRunningOnStrayRejections(logger);
   const app = await createApp(config, logger).catch((err: Error) => exitWith(`Could not start: ${err.message}`));
   await app
     .listen({ port: config.port, host: config.host })

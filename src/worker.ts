@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from './app.module.js';
-import { configOrExit, exitWith } from './bootstrap.js';
+import { configOrExit, exitWith, keepRunningOnStrayRejections } from './bootstrap.js';
 import { PinoNestLogger, createRootLogger } from './logger.js';
 import { REDIS, assertRedisReachable } from './redis/redis.module.js';
 
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   await assertRedisReachable(config.redisUrl).catch((err: Error) => exitWith(err.message));
   const logger = createRootLogger(config.logLevel, 'comments-worker');
+  keepRunningOnStrayRejections(logger);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,

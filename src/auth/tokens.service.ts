@@ -92,6 +92,10 @@ export class TokensService {
   }
 
   private async isRevoked(jti: string): Promise<boolean> {
+    if (this.redis.status !== 'ready') {
+      this.log.warn('revocation check skipped: Redis unavailable');
+      return false;
+    }
     try {
       return (await this.redis.exists(this.revokedKey(jti))) === 1;
     } catch (err) {

@@ -37,6 +37,7 @@ export class CommentRateLimiter {
 
   async take(commenterId: string, requestKey: string): Promise<RateDecision> {
     const windowMs = this.config.commentRateWindowSeconds * 1000;
+    if (this.redis.status !== 'ready') return this.failOpen('not connected');
     try {
       const [allowed, waitMs] = (await (this.redis as SlotRedis).takeCommentSlot(
         `${this.config.queuePrefix}:rate:comments:${commenterId}`,
@@ -47,9 +48,13 @@ export class CommentRateLimiter {
       )) as [number, number];
       return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
     } catch (err) {
-      // Accepting comments matters more than the flood limit while Redis is away; the rules still judge them.
-      this.log.warn({ err: (err as Error).message }, 'rate limit skipped: Redis unavailable');
-      return { allowed: true };
+      return this.failOpen((err as Error).message);
     }
+  }
+
+  /** Accepting comments matters more than the flood limit while Redis is away; the rules still judge them. */
+  private failOpen(why: string): RateDecision {
+    this.log.warn({ why }, 'rate limit skipped: Redis unavailable');
+    return { allowed: true };
   }
 }

@@ -12,10 +12,16 @@ pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (value) => new Date(value.re
 
 const MIGRATION_LOCK = 724_017_001;
 
-export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>): DataSourceOptions {
+/**
+ * `asyncCommit`: for the worker process, whose writes are rule decisions and outbox bookkeeping —
+ * both made again if a database crash loses them (the comment is still pending and is requeued),
+ * so they need not wait for the disk flush. The API, which answers readers and moderators, waits.
+ */
+export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>, options: { asyncCommit?: boolean } = {}): DataSourceOptions {
   const common = { entities, migrations, migrationsTableName: 'migrations', synchronize: false, logging: false } as const;
   if (config.databaseUrl) {
-    return { type: 'postgres', url: config.databaseUrl, extra: { max: 20 }, ...common };
+    const extra = { max: 20, ...(options.asyncCommit ? { options: '-c synchronous_commit=off' } : {}) };
+    return { type: 'postgres', url: config.databaseUrl, extra, ...common };
   }
   mkdirSync(dirname(config.sqlitePath), { recursive: true });
   return {

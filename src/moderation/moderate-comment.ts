@@ -17,17 +17,20 @@ export class CommentNotFound extends Error {}
 export class ModerateComment {
   constructor(
     @InjectRepository(Comment) private readonly comments: Repository<Comment>,
-    @InjectRepository(Article) private readonly articles: Repository<Article>,
     private readonly rules: RulesService,
     private readonly moderation: ModerationService,
   ) {}
 
   async run(commentId: string): Promise<TransitionResult | 'already-decided'> {
-    const comment = await this.comments.findOneBy({ id: commentId });
-    if (!comment) throw new CommentNotFound(`comment ${commentId} not found`);
-    if (comment.status !== 'pending') return 'already-decided';
-    const article = await this.articles.findOneBy({ id: comment.articleId });
-    const decision = evaluate({ body: comment.body }, { articleMode: article?.moderationMode ?? undefined }, this.rules.current());
+    const [row] = await this.comments
+      .createQueryBuilder('c')
+      .leftJoin(Article, 'a', 'a.id = c.article_id')
+      .select(['c.status AS status', 'c.body AS body', 'c.article_id AS article_id', 'a.moderation_mode AS moderation_mode'])
+      .where('c.id = :id', { id: commentId })
+      .getRawMany<{ status: string; body: string; article_id: string; moderation_mode: 'auto' | 'pre' | null }>();
+    if (!row) throw new CommentNotFound(`comment ${commentId} not found`);
+    if (row.status !== 'pending') return 'already-decided';
+    const decision = evaluate({ body: row.body }, { articleMode: row.moderation_mode ?? undefined }, this.rules.current());
     return this.moderation.transition({
       commentId,
       from: ['pending'],
@@ -35,6 +38,7 @@ export class ModerateComment {
       actor: 'rules',
       reason: decision.reason,
       findings: decision.findings,
+      articleId: row.article_id,
     });
   }
 }

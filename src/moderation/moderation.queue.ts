@@ -23,6 +23,7 @@ export class ModerationQueue implements OnModuleDestroy {
     this.connection = new Redis(config.redisUrl, {
       connectionName: 'comments-queue',
       enableOfflineQueue: false,
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
@@ -41,9 +42,19 @@ export class ModerationQueue implements OnModuleDestroy {
   }
 
   async addAll(commentIds: string[]): Promise<void> {
-    await this.withDeadline(
-      this.queue.addBulk(commentIds.map((commentId) => ({ name: 'moderate', data: { commentId }, opts: { jobId: commentId } }))),
+    await this.addEach(commentIds.map((commentId) => ({ commentId, jobId: commentId })));
+  }
+
+  /**
+   * One add per job, all in flight together (ioredis pipelines them). Not `addBulk`: when the
+   * connection drops mid-way it leaves rejected promises nobody handles.
+   */
+  private async addEach(jobs: Array<{ commentId: string; jobId: string }>): Promise<void> {
+    const results = await this.withDeadline(
+      Promise.allSettled(jobs.map(({ commentId, jobId }) => this.queue.add('moderate', { commentId }, { jobId }))),
     );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** BullMQ waits for its connection; the outbox would rather know now and try again later. */
@@ -60,9 +71,7 @@ export class ModerationQueue implements OnModuleDestroy {
    */
   async requeue(commentIds: string[]): Promise<void> {
     const stamp = Date.now().toString(36);
-    await this.withDeadline(
-      this.queue.addBulk(commentIds.map((commentId) => ({ name: 'moderate', data: { commentId }, opts: { jobId: `${commentId}:retry:${stamp}` } }))),
-    );
+    await this.addEach(commentIds.map((commentId) => ({ commentId, jobId: `${commentId}:retry:${stamp}` })));
   }
 
   async onModuleDestroy(): Promise<void> {

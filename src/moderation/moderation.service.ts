@@ -16,6 +16,8 @@ export interface Transition {
   reason?: string | null;
   note?: string | null;
   findings?: Finding[];
+  /** The comment's article, when the caller already knows it (saves a read). */
+  articleId?: string;
 }
 
 export type TransitionResult =
@@ -38,14 +40,14 @@ export class ModerationService {
 
   async transition(t: Transition): Promise<TransitionResult> {
     const result = await this.transactions.run(async (manager): Promise<TransitionResult> => {
-      if (t.actor === 'rules' && this.transactions.isPostgres) {
-        // A rules decision lost in a database crash is simply made again (the comment is still
-        // pending and gets requeued), so it need not wait for the disk flush. Human decisions do.
-        await manager.query('SET LOCAL synchronous_commit TO OFF');
-      }
-      const current = await manager.findOneBy(Comment, { id: t.commentId });
-      if (!current || !t.from.includes(current.status) || current.status === t.to) return { changed: false, comment: current };
-      const previous = current.status;
+      // With a single expected status (the worker's pending → …), the conditional update alone
+      // decides; otherwise read which of the expected statuses it is in.
+      const skipRead = t.from.length === 1 && t.articleId !== undefined;
+      const current = skipRead ? undefined : await manager.findOneBy(Comment, { id: t.commentId });
+      if (current === null || (current && !t.from.includes(current.status))) return { changed: false, comment: current };
+      const previous = current?.status ?? t.from[0]!;
+      const articleId = current?.articleId ?? t.articleId!;
+      if (previous === t.to) return { changed: false, comment: current ?? (await manager.findOneBy(Comment, { id: t.commentId })) };
       const now = new Date();
       const update = await manager
         .createQueryBuilder()
@@ -67,7 +69,7 @@ export class ModerationService {
           .createQueryBuilder()
           .update(Article)
           .set({ publishedCount: () => `published_count + ${delta}` })
-          .where('id = :id', { id: current.articleId })
+          .where('id = :id', { id: articleId })
           .execute();
       }
       await manager.insert(ModerationLogEntry, {
@@ -83,12 +85,12 @@ export class ModerationService {
       return {
         changed: true,
         previous,
-        comment: Object.assign(current, {
+        comment: Object.assign(current ?? Object.assign(new Comment(), { id: t.commentId, articleId, findings: null }), {
           status: t.to,
           decisionReason: t.reason ?? null,
           decidedAt: now,
           publishedAt: t.to === 'published' ? now : null,
-          findings: t.findings ?? current.findings,
+          findings: t.findings ?? current?.findings ?? null,
         }),
       };
     });

@@ -48,6 +48,7 @@ export async function closeRedis(redis: Redis, timeoutMs = 1000): Promise<void> 
 
 /** Waits for a clean close for a while, then gives up (the caller disconnects hard). */
 export function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T | undefined> {
+  promise.catch(() => undefined); // a late failure, after we stopped waiting, is not an unhandled one
   return Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs).unref())]);
 }
 
