@@ -44,9 +44,13 @@ export class ModerationWorker implements OnApplicationBootstrap, BeforeApplicati
 
   /** SIGTERM: stop taking jobs, let the ones in flight finish. */
   async beforeApplicationShutdown(): Promise<void> {
-    // In-flight jobs get the lock duration to finish; with Redis gone there is nothing to wait for.
-    if (this.worker) await within(this.worker.close(), this.connection?.status === 'ready' ? this.config.workerLockDurationMs : 500);
+    // In-flight jobs get the lock duration to finish. With Redis gone they could never report back:
+    // close at once (a forced close also stops BullMQ's lock and stalled-check timers, which a
+    // waiting close would keep alive forever); their locks expire and another worker retries them.
+    const redisUp = this.connection?.status === 'ready';
+    const closed = this.worker ? await within(this.worker.close(!redisUp).then(() => true), redisUp ? this.config.workerLockDurationMs : 1000) : true;
     if (this.connection) await closeRedis(this.connection);
-    this.log.log('moderation worker stopped; jobs in flight finished');
+    if (closed) this.log.log(redisUp ? 'moderation worker stopped; jobs in flight finished' : 'moderation worker stopped without Redis; unfinished jobs will be retried');
+    else this.log.warn('moderation worker stopped before its jobs finished; they will be retried');
   }
 }

@@ -28,6 +28,8 @@ export async function startTestApp(
     HOST: '127.0.0.1',
     PUBLIC_URL: url,
     REDIS_URL: TEST_REDIS_URL,
+    // A queue of its own, so workers of other suites (or other checkouts) never take this one's jobs.
+    QUEUE_PREFIX: `test-${port}-${Date.now().toString(36)}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...database.env,
     ...(typeof env === 'function' ? env(url) : env),
