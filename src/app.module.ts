@@ -9,6 +9,7 @@ import { CommentsModule } from './comments/comments.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { WidgetModule } from './widget/widget.module.js';
 
 @Global()
 @Module({})
@@ -43,6 +44,7 @@ export class AppModule {
         ...sharedImports(config, { worker: config.runWorkerInProcess }),
         CommentsModule,
         HealthModule,
+        WidgetModule,
         DemoModule,
         ...(config.emulator ? [EmulatorModule] : []),
       ],

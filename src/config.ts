@@ -99,6 +99,7 @@ const envSchema = z.object({
   RULES_FILE: optionalText,
   COMMENT_RATE_LIMIT: positiveInt(5),
   COMMENT_RATE_WINDOW: positiveInt(60),
+  COMMENT_POLICY_URL: optionalHttpUrl,
   LOG_LEVEL: optionalText.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'fatal, error, warn, info, debug, trace or silent' }).default('info'),
   ),
@@ -165,6 +166,8 @@ export class AppConfig {
   rulesFile!: string;
   commentRateLimit!: number;
   commentRateWindowSeconds!: number;
+  /** The site's comment standards, linked from the widget ("Standards Board Policy"). */
+  commentPolicyUrl!: string;
   emulator!: boolean;
   twitter!: TwitterConfig | null;
   facebook!: FacebookConfig | null;
@@ -300,6 +303,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     rulesFile,
     commentRateLimit: env.COMMENT_RATE_LIMIT,
     commentRateWindowSeconds: env.COMMENT_RATE_WINDOW,
+    commentPolicyUrl: env.COMMENT_POLICY_URL ?? `${publicUrl}/standards`,
     emulator,
     twitter,
     facebook,

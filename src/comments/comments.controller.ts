@@ -107,9 +107,15 @@ export class CommentsController {
   @UseGuards(CommenterGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: "The reader's own recent comments, with their statuses" })
+  @ApiQuery({ name: 'articleId', required: false, description: 'Only the comments on this article (the widget)' })
   @ApiOkResponse({ type: [OwnCommentDto] })
-  async mine(@CurrentCommenter() commenter: Commenter, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ items: OwnComment[] }> {
+  async mine(
+    @CurrentCommenter() commenter: Commenter,
+    @Query('articleId') articleId: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ items: OwnComment[] }> {
     void reply.header('cache-control', 'no-store');
-    return { items: (await this.comments.recentOf(commenter.id)).map(toOwnComment) };
+    const article = articleId === undefined ? undefined : acceptArticleId(articleId);
+    return { items: (await this.comments.recentOf(commenter.id, 50, article)).map(toOwnComment) };
   }
 }

@@ -2,16 +2,18 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Article } from './article.entity.js';
 import { CommentListCache } from './comment-list.cache.js';
+import { CommentStream } from './comment-stream.js';
 import { CommentWriter } from './comment-writer.js';
 import { Comment } from './comment.entity.js';
 import { CommentsController } from './comments.controller.js';
 import { CommentsService } from './comments.service.js';
+import { LiveController } from './live.controller.js';
 import { CommentRateLimiter } from './rate-limiter.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Comment, Article])],
-  controllers: [CommentsController],
-  providers: [CommentsService, CommentWriter, CommentListCache, CommentRateLimiter],
+  controllers: [CommentsController, LiveController],
+  providers: [CommentsService, CommentWriter, CommentListCache, CommentRateLimiter, CommentStream],
   exports: [CommentsService],
 })
 export class CommentsModule {}

@@ -188,8 +188,8 @@ export class CommentsService {
     return this.comments.findOneBy({ id });
   }
 
-  recentOf(commenterId: string, limit = 50): Promise<Comment[]> {
-    return this.comments.find({ where: { commenterId }, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+  recentOf(commenterId: string, limit = 50, articleId?: string): Promise<Comment[]> {
+    return this.comments.find({ where: articleId === undefined ? { commenterId } : { commenterId, articleId }, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
   }
 
   /** A timestamp as this database stores it (SQLite keeps text, PostgreSQL a timestamp). */

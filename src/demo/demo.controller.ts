@@ -1,35 +1,25 @@
-import { Controller, Get, Header, Req } from '@nestjs/common';
+import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { AuthService, toCommenterView } from '../auth/auth.service.js';
-import { pickLanguage } from '../common/language.js';
 import { AppConfig } from '../config.js';
-import { HOME_SCRIPT, homePage } from './home-page.js';
-import '../auth/session.types.js';
+import { articlePage, standardsPage } from './article-page.js';
 
-/** The page a newcomer sees after `npm start`. */
+/** What a newcomer sees after `npm start`: a news article with the comment widget, embedded as a news site would. */
 @ApiExcludeController()
 @Controller()
 export class DemoController {
-  constructor(
-    private readonly config: AppConfig,
-    private readonly auth: AuthService,
-  ) {}
+  constructor(private readonly config: AppConfig) {}
 
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
-  async home(@Req() request: FastifyRequest): Promise<string> {
-    const commenterId = request.session.commenterId;
-    const commenter = commenterId ? await this.auth.findById(commenterId) : null;
-    const providers = (['twitter', 'facebook'] as const).filter((p) => this.config[p]);
-    return homePage(pickLanguage(request.headers['accept-language']), commenter && toCommenterView(commenter), providers, this.config.emulator);
+  home(@Query('lang') lang: string | undefined): string {
+    return articlePage({ publicUrl: this.config.publicUrl, lang: lang === 'ko' || lang === 'en' ? lang : null, emulator: this.config.emulator });
   }
 
-  @Get('home.js')
-  @Header('content-type', 'application/javascript; charset=utf-8')
+  @Get('standards')
+  @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'public, max-age=300')
-  script(): string {
-    return HOME_SCRIPT;
+  standards(): string {
+    return standardsPage();
   }
 }

@@ -1,0 +1,58 @@
+/**
+ * The loader a news site puts on its article pages:
+ *   <div data-comments data-article-id="…" data-article-url="…" data-article-title="…" data-lang="ko"></div>
+ *   <script src="https://comments.example.com/embed.js" async></script>
+ * Each box becomes an iframe served by the comment service, so the reader's token stays out of
+ * the host page. The iframe tells its height over postMessage; only messages from the service's
+ * origin and from that very frame are believed.
+ */
+(() => {
+  const script =
+    (document.currentScript as HTMLScriptElement | null) ??
+    Array.from(document.scripts).find((s) => /\/embed\.js(\?|$)/.test(s.src));
+  if (!script?.src) return;
+  const origin = new URL(script.src).origin;
+  const frames = new Map<Window, HTMLIFrameElement>();
+
+  const THEME = ['accent', 'text', 'muted', 'background', 'font'];
+
+  function mount(box: HTMLElement): void {
+    const data = box.dataset;
+    if (data.commentsMounted || !data.articleId) return;
+    data.commentsMounted = '1';
+    const lang = data.lang === 'ko' || data.lang === 'en' ? data.lang : /^ko\b/i.test(navigator.language) ? 'ko' : 'en';
+    const query = new URLSearchParams({ articleId: data.articleId, lang, host: location.origin });
+    if (data.articleUrl) query.set('url', data.articleUrl);
+    else query.set('url', location.href.split('#')[0]!);
+    const title = data.articleTitle ?? document.title;
+    if (title) query.set('title', title);
+    for (const key of THEME) {
+      const value = data['theme' + key[0]!.toUpperCase() + key.slice(1)];
+      if (value) query.set(`theme-${key}`, value);
+    }
+    const frame = document.createElement('iframe');
+    frame.src = `${origin}/widget?${query}`;
+    frame.title = lang === 'ko' ? '댓글' : 'Comments';
+    frame.setAttribute('scrolling', 'no');
+    frame.style.cssText = 'display:block;width:100%;min-width:0;height:320px;border:0;overflow:hidden;color-scheme:normal';
+    box.appendChild(frame);
+    if (frame.contentWindow) frames.set(frame.contentWindow, frame);
+  }
+
+  function mountAll(): void {
+    document.querySelectorAll<HTMLElement>('[data-comments]').forEach(mount);
+  }
+
+  window.addEventListener('message', (event: MessageEvent) => {
+    if (event.origin !== origin || !event.source) return;
+    const frame = frames.get(event.source as Window);
+    const data = event.data as { type?: string; height?: unknown } | null;
+    if (!frame || data?.type !== 'comments:resize' || typeof data.height !== 'number') return;
+    frame.style.height = `${Math.max(120, Math.min(Math.ceil(data.height), 100_000))}px`;
+  });
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mountAll);
+  else mountAll();
+  // Boxes added later (single-page sites) can call this again.
+  (window as unknown as { newsComments?: { mount(): void } }).newsComments = { mount: mountAll };
+})();

@@ -1,0 +1,165 @@
+export type Lang = 'ko' | 'en';
+
+const en = {
+  comments: 'Comments',
+  pleaseLogIn: 'To write comments, please log in',
+  logInWith: (p: string) => `Log in with ${p}`,
+  noProviders: 'Signing in is not available right now.',
+  popupBlocked: 'The sign-in window was blocked. Please allow pop-ups for this site and try again.',
+  signInFailed: 'You are not signed in. Please try again.',
+  logOut: 'Log out',
+  signedInAs: 'Signed in as',
+  label: 'Write a comment',
+  placeholder: 'Share your view. Comments are checked before they appear.',
+  counter: (n: number, limit: number) => `${n}/${limit}`,
+  over: (n: number) => `${n} over the limit: shorten your comment to post it.`,
+  policy: 'Standards Board Policy',
+  submit: 'Post comment',
+  sending: 'Posting…',
+  pending: 'Your comment is awaiting moderation',
+  yourComments: 'Your comments not yet published',
+  status: { pending: 'Awaiting moderation', in_review: 'Being reviewed by an editor', rejected: 'Not published', published: 'Published' } as Record<string, string>,
+  reasonPrefix: 'Reason:',
+  reasons: {
+    banned_word: 'it contains words our standards do not allow',
+    suspect_word: 'it did not pass review',
+    link: 'it contains a link',
+    premoderation: 'it did not pass review',
+  } as Record<string, string>,
+  empty: 'No comments yet. Be the first to comment.',
+  loadMore: 'Load more comments',
+  loading: 'Loading comments…',
+  loadFailed: 'Comments could not be loaded.',
+  retry: 'Try again',
+  total: (n: number) => `${n} comment${n === 1 ? '' : 's'}`,
+  report: 'Report',
+  reported: 'Reported',
+  reportTitle: 'Why are you reporting this comment?',
+  reportNote: 'Note (optional)',
+  reportSend: 'Send report',
+  cancel: 'Cancel',
+  reportThanks: 'Thank you. An editor will look at this comment.',
+  reportReasons: {
+    spam: 'Spam or advertising',
+    abuse: 'Abuse or hate',
+    personal_information: 'Personal information',
+    off_topic: 'Off topic',
+    other: 'Something else',
+  } as Record<string, string>,
+  newComment: 'New comment',
+  errors: {
+    COMMENT_TOO_LONG: (e: ApiErrorInfo) => `Your comment is too long (${e.length ?? '?'} of ${e.limit ?? 250} characters). Please shorten it.`,
+    COMMENT_EMPTY: () => 'Please write something first.',
+    RATE_LIMITED: (e: ApiErrorInfo) => `You are commenting too quickly. Please wait ${e.retryAfter ?? 60} seconds and try again.`,
+    COMMENTER_BANNED: () => 'This account can no longer post comments.',
+    COMMENTS_CLOSED: () => 'Comments are closed on this article.',
+    UNAUTHENTICATED: () => 'Your sign-in has expired. Please log in again.',
+    ALREADY_REPORTED: () => 'You have already reported this comment.',
+    NOT_FOUND: () => 'This comment is no longer available.',
+    NETWORK: () => 'The comment service could not be reached. Please check your connection and try again.',
+    OTHER: () => 'Something went wrong. Please try again.',
+  } as Record<string, (e: ApiErrorInfo) => string>,
+};
+
+export type Strings = typeof en;
+
+const ko: Strings = {
+  comments: '댓글',
+  pleaseLogIn: '댓글을 쓰려면 로그인해 주세요',
+  logInWith: (p) => `${p}로 로그인`,
+  noProviders: '지금은 로그인할 수 없습니다.',
+  popupBlocked: '로그인 창이 차단되었습니다. 이 사이트의 팝업을 허용한 뒤 다시 시도해 주세요.',
+  signInFailed: '로그인되지 않았습니다. 다시 시도해 주세요.',
+  logOut: '로그아웃',
+  signedInAs: '로그인 계정',
+  label: '댓글 쓰기',
+  placeholder: '의견을 남겨 주세요. 댓글은 검토 후 게시됩니다.',
+  counter: (n, limit) => `${n}/${limit}`,
+  over: (n) => `${n}자 초과: 댓글을 줄여야 등록할 수 있습니다.`,
+  policy: '게시판 운영 원칙',
+  submit: '댓글 등록',
+  sending: '등록 중…',
+  pending: '댓글이 검토를 기다리고 있습니다',
+  yourComments: '아직 게시되지 않은 내 댓글',
+  status: { pending: '검토 대기 중', in_review: '편집자 검토 중', rejected: '게시되지 않음', published: '게시됨' },
+  reasonPrefix: '사유:',
+  reasons: {
+    banned_word: '운영 원칙상 허용되지 않는 표현이 있습니다',
+    suspect_word: '검토를 통과하지 못했습니다',
+    link: '링크가 포함되어 있습니다',
+    premoderation: '검토를 통과하지 못했습니다',
+  },
+  empty: '아직 댓글이 없습니다. 첫 댓글을 남겨 주세요.',
+  loadMore: '댓글 더 보기',
+  loading: '댓글을 불러오는 중…',
+  loadFailed: '댓글을 불러오지 못했습니다.',
+  retry: '다시 시도',
+  total: (n) => `댓글 ${n}개`,
+  report: '신고',
+  reported: '신고됨',
+  reportTitle: '이 댓글을 신고하는 이유는 무엇인가요?',
+  reportNote: '메모 (선택)',
+  reportSend: '신고하기',
+  cancel: '취소',
+  reportThanks: '감사합니다. 편집자가 이 댓글을 확인합니다.',
+  reportReasons: {
+    spam: '스팸 또는 광고',
+    abuse: '욕설 또는 혐오',
+    personal_information: '개인정보 노출',
+    off_topic: '기사와 무관한 내용',
+    other: '기타',
+  },
+  newComment: '새 댓글',
+  errors: {
+    COMMENT_TOO_LONG: (e) => `댓글이 너무 깁니다(${e.length ?? '?'}/${e.limit ?? 250}자). 줄여서 다시 등록해 주세요.`,
+    COMMENT_EMPTY: () => '내용을 먼저 입력해 주세요.',
+    RATE_LIMITED: (e) => `댓글을 너무 자주 등록하고 있습니다. ${e.retryAfter ?? 60}초 후에 다시 시도해 주세요.`,
+    COMMENTER_BANNED: () => '이 계정은 더 이상 댓글을 쓸 수 없습니다.',
+    COMMENTS_CLOSED: () => '이 기사에는 댓글을 쓸 수 없습니다.',
+    UNAUTHENTICATED: () => '로그인이 만료되었습니다. 다시 로그인해 주세요.',
+    ALREADY_REPORTED: () => '이미 신고한 댓글입니다.',
+    NOT_FOUND: () => '더 이상 볼 수 없는 댓글입니다.',
+    NETWORK: () => '댓글 서비스에 연결할 수 없습니다. 연결을 확인한 뒤 다시 시도해 주세요.',
+    OTHER: () => '문제가 발생했습니다. 다시 시도해 주세요.',
+  },
+};
+
+export interface ApiErrorInfo {
+  error: string;
+  status: number;
+  message?: string;
+  retryAfter?: number;
+  length?: number;
+  limit?: number;
+}
+
+export function strings(lang: Lang): Strings {
+  return lang === 'ko' ? ko : en;
+}
+
+export function errorText(t: Strings, e: ApiErrorInfo): string {
+  return (t.errors[e.error] ?? t.errors.OTHER!)(e);
+}
+
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** "3 minutes ago" / "3분 전" */
+export function relativeTime(lang: Lang, iso: string, now = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const format = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(0, 'second'); // "now" / "지금"
+}
+
+export function absoluteTime(lang: Lang, iso: string): string {
+  return new Intl.DateTimeFormat(lang === 'ko' ? 'ko-KR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
+}

@@ -1,0 +1,42 @@
+import { escapeHtml, jsonForHtml } from '../common/html.js';
+import type { Lang } from '../common/language.js';
+
+/** Everything the widget needs to start, embedded in its page (saves a request). */
+export interface WidgetSettings {
+  articleId: string;
+  articleUrl: string | null;
+  articleTitle: string | null;
+  lang: Lang;
+  /** The host page's origin: the only one the widget talks to with postMessage. */
+  host: string;
+  /** The service's origin: the only one sign-in popups may answer from. */
+  origin: string;
+  policyUrl: string;
+  providers: Array<{ id: string; name: string }>;
+  theme: Record<string, string>;
+}
+
+const REFUSAL = {
+  en: 'Comments cannot be shown on this site.',
+  ko: '이 사이트에서는 댓글을 표시할 수 없습니다.',
+};
+
+export function widgetPage(settings: WidgetSettings, assets: { css: string; js: string }): string {
+  return `<!doctype html>
+<html lang="${settings.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="strict-origin">
+<title>${settings.lang === 'ko' ? '댓글' : 'Comments'}</title>
+<link rel="stylesheet" href="${escapeHtml(assets.css)}">
+<script type="application/json" id="widget-settings">${jsonForHtml(settings)}</script>
+<script src="${escapeHtml(assets.js)}" defer></script>
+</head>
+<body><div id="app" class="cw"></div></body>
+</html>`;
+}
+
+export function refusalPage(lang: Lang): string {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>403</title></head><body><p>${escapeHtml(REFUSAL[lang])}</p></body></html>`;
+}
