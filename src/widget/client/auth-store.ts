@@ -41,12 +41,12 @@ function local(): Backend | null {
 
 function partitionedCookie(): Backend | null {
   try {
-    const set = (value: string, maxAge: number) => {
-      document.cookie = `${KEY}=${value}; Path=/widget; Max-Age=${maxAge}; SameSite=None; Secure; Partitioned`;
+    const set = (value: string, maxAge: number, name = KEY) => {
+      document.cookie = `${name}=${value}; Path=/widget; Max-Age=${maxAge}; SameSite=None; Secure; Partitioned`;
     };
-    set('1', 60);
-    if (!document.cookie.includes(`${KEY}=1`)) return null;
-    set('', 0);
+    set('1', 60, KEY + '_probe');
+    if (!document.cookie.includes(`${KEY}_probe=1`)) return null;
+    set('', 0, KEY + '_probe');
     return {
       read: () => {
         const match = new RegExp(`(?:^|; )${KEY}=([^;]+)`).exec(document.cookie);

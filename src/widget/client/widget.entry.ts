@@ -393,6 +393,7 @@ async function loadPage(): Promise<void> {
     listState.textContent = t.empty;
     more.hidden = !nextCursor;
     list.setAttribute('aria-busy', 'false');
+    if (!document.documentElement.dataset.ready) performance.mark('cw-first-render'); // read by the browser test
     document.documentElement.dataset.ready = '1';
   } catch {
     listState.hidden = false;
