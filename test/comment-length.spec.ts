@@ -49,3 +49,39 @@ describe('the comment length rule shared by the widget counter and the server', 
     expect(source).not.toMatch(/^\s*import /m);
   });
 });
+
+describe('the widget counts with this very module', () => {
+  test('the widget bundle is built from src/comments/comment-length.ts, not a copy', async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      entryPoints: ['src/widget/client/widget.entry.ts'],
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: 'iife',
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs).toContain('src/comments/comment-length.ts');
+    // …and the widget source imports measureComment from it for the counter and the submit check.
+    const { readFileSync } = await import('node:fs');
+    const widget = readFileSync('src/widget/client/widget.entry.ts', 'utf8');
+    expect(widget).toMatch(/import \{[^}]*\bmeasureComment\b[^}]*\} from '\.\.\/\.\.\/comments\/comment-length\.js'/);
+    expect(widget.match(/measureComment\(/g)!.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('the counter text and the relative times, in both languages', async () => {
+    const { relativeTime, strings, errorText } = await import('../src/widget/client/i18n.js');
+    const m = measureComment('가'.repeat(251));
+    expect(strings('en').counter(m.length, m.limit)).toBe('251/250');
+    expect(strings('ko').counter(m.length, m.limit)).toBe('251/250');
+    const now = Date.parse('2026-11-29T12:00:00Z');
+    expect(relativeTime('en', '2026-11-29T11:57:00Z', now)).toBe('3 minutes ago');
+    expect(relativeTime('ko', '2026-11-29T11:57:00Z', now)).toBe('3분 전');
+    expect(relativeTime('en', '2026-11-28T12:00:00Z', now)).toBe('yesterday');
+    expect(relativeTime('ko', '2026-11-29T11:59:50Z', now)).toBe('지금');
+    expect(errorText(strings('en'), { error: 'RATE_LIMITED', status: 429, retryAfter: 42 })).toContain('wait 42 seconds');
+    expect(errorText(strings('ko'), { error: 'RATE_LIMITED', status: 429, retryAfter: 42 })).toContain('42초');
+    expect(errorText(strings('en'), { error: 'SOMETHING_NEW', status: 500 })).toBe('Something went wrong. Please try again.');
+  });
+});

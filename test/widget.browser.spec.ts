@@ -21,11 +21,12 @@ import { decided, post, reader, waitFor } from './support/readers.js';
 const SHOTS = process.env.SCREENSHOTS === '1';
 const HANGUL_250 = '가'.repeat(250);
 
-function articleHtml(serviceUrl: string, articleId: string, lang: string): string {
+function articleHtml(serviceUrl: string, articleId: string, lang: string, second: string | null): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Article ${articleId}</title><style>body{font:17px/1.6 Georgia,serif;max-width:680px;margin:0 auto;padding:16px}</style></head>
 <body><h1>Article ${articleId}</h1><p>Body of the story.</p>
 <div data-comments data-article-id="${articleId}" data-article-title="Article ${articleId}" data-lang="${lang}"></div>
+${second ? `<h2>Related</h2><div data-comments data-article-id="${second}" data-theme-accent="#b3261e"></div>` : ''}
 <script src="${serviceUrl}/embed.js" async></script></body></html>`;
 }
 
@@ -35,7 +36,7 @@ function newsSite(serviceUrl: string, allowedHost: string): Server {
     const url = new URL(req.url ?? '/', 'http://x');
     const [, kind, id = 'x'] = url.pathname.split('/');
     res.setHeader('content-type', 'text/html; charset=utf-8');
-    if (kind === 'article') return res.end(articleHtml(serviceUrl, id, url.searchParams.get('lang') ?? 'en'));
+    if (kind === 'article') return res.end(articleHtml(serviceUrl, id, url.searchParams.get('lang') ?? 'en', url.searchParams.get('second')));
     // Claims to be an allowed site in ?host=: CSP frame-ancestors must still refuse it.
     if (kind === 'frame') return res.end(`<!doctype html><iframe id="w" src="${serviceUrl}/widget?articleId=${id}&host=${encodeURIComponent(allowedHost)}"></iframe>`);
     res.statusCode = 404;
@@ -102,7 +103,7 @@ describe('comment widget in Chromium with third-party cookies blocked', () => {
     await page.evaluate(() => (document.cookie = 'probe=first-party; Path=/; SameSite=None; Secure'));
     expect(await page.evaluate(() => document.cookie)).toContain('probe=first-party');
     // …is not visible inside the same service framed by another site, and storage throws.
-    await page.goto(`${siteUrl}/article/probe`);
+    await page.goto(`${siteUrl}/article/probe?second=probe-2`);
     const frame = await widgetFrame(page);
     const seen = await frame.evaluate(() => {
       const attempt = (f: () => unknown) => {
@@ -125,6 +126,18 @@ describe('comment widget in Chromium with third-party cookies blocked', () => {
     expect(seen.session).toBe('SecurityError');
     expect(seen.storage).toBe('partitioned-cookie');
     await frame.waitForSelector('text=To write comments, please log in');
+
+    // Several boxes on one page: each gets its own frame, sized on its own, themed by its data attributes.
+    const frames = page.locator('[data-comments] iframe');
+    expect(await frames.count()).toBe(2);
+    const second = (await (await frames.nth(1).elementHandle())!.contentFrame())!;
+    await second.waitForSelector('.cw-root');
+    expect(await second.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--cw-accent').trim())).toBe('#b3261e');
+    expect(await second.evaluate(() => (JSON.parse(document.getElementById('widget-settings')!.textContent!) as { articleId: string }).articleId)).toBe('probe-2');
+    await waitFor(async () => {
+      const heights = await frames.evaluateAll((els) => els.map((f) => (f as HTMLIFrameElement).style.height));
+      return heights.every((h) => h !== '320px');
+    }, 5000, 'both frames sized');
     await page.close();
   });
 
