@@ -185,10 +185,11 @@ describe('comment widget in Chromium with third-party cookies blocked', () => {
     await textarea.fill('가'.repeat(300));
     await waitFor(async () => (await counter.textContent()) === '300/250', 2000, 'counter 300/250');
     expect((await textarea.inputValue()).length).toBe(300);
-    const comment = '좋은 기사 감사합니다.\n' + '가'.repeat(230);
+    // (English, so the screenshots read well on machines without Korean fonts.)
+    const comment = 'Good to see a compromise at last.\nThe childcare subsidy is what matters for young families.';
     await textarea.fill(comment);
     await waitFor(async () => (await counter.textContent()) === `${measureComment(comment).length}/250`, 2000, 'counter of the comment');
-    expect(measureComment(comment).length).toBe(243);
+    expect(measureComment(comment).length).toBe(comment.length);
     await shot(page, 'composing');
 
     const [submitted] = await Promise.all([
@@ -226,6 +227,19 @@ describe('comment widget in Chromium with third-party cookies blocked', () => {
     await popup2.fill('#name', 'Second Reader');
     await Promise.all([popup2.waitForEvent('close'), popup2.click('button.allow')]);
     await frame.locator('#cw-body').waitFor();
+    if (SHOTS) {
+      // A fuller list for the picture: two more readers' comments, published (and shown live).
+      for (const [name, body] of [
+        ['Park Ji-hoon', 'Cutting regional projects right before local elections will be a hard sell in my province.'],
+        ['Emma Lee', 'Finally some good news for parents. Hope the March start date holds.'],
+      ]) {
+        const r = await reader(t, name);
+        const { id } = await (await post(r, 'story-1', { body })).json();
+        await decided(r, id);
+        await t.app.get(ModerationService).transition({ commentId: id, from: ['in_review'], to: 'published', actor: 'moderator' });
+      }
+      await waitFor(async () => (await frame.locator('.cw-item').count()) === 3, 5000, 'three comments');
+    }
     await shot(page, 'list');
     await frame.click(`.cw-item[data-id="${commentId}"] .cw-report`);
     await frame.selectOption(`.cw-item[data-id="${commentId}"] select`, 'off_topic');
