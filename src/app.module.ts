@@ -8,6 +8,7 @@ import { DemoModule } from './demo/demo.module.js';
 import { CommentsModule } from './comments/comments.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ModerationApiModule } from './moderation/moderation-api.module.js';
 import { ModeratorsModule } from './moderators/moderators.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
@@ -44,6 +45,7 @@ export class AppModule {
         ...sharedImports(config, { worker: config.runWorkerInProcess }),
         CommentsModule,
         ModeratorsModule,
+        ModerationApiModule,
         HealthModule,
         DemoModule,
         ...(config.emulator ? [EmulatorModule] : []),
