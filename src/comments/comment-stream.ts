@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { Article } from './article.entity.js';
-import { CommentEvents, type CommentChanged } from './comment-events.js';
+import { CommentEvents, type CommentEvent } from './comment-events.js';
 import { CommentsService, type PublishedComment } from './comments.service.js';
 
 /** What an article's live stream says: only public fields, never who is pending or why. */
@@ -35,9 +35,9 @@ export class CommentStream implements OnModuleDestroy {
     @InjectRepository(Article) private readonly articles: Repository<Article>,
   ) {
     events.on((event) => {
-      if (this.byArticle.has(event.articleId) && (event.to === 'published' || event.from === 'published')) {
-        this.relay(event).catch((err: Error) => this.log.warn({ err: err.message }, 'live comment event not sent'));
-      }
+      if (!this.byArticle.has(event.articleId)) return;
+      const touchesList = event.type === 'comment.reported' ? event.hidden : event.to === 'published' || event.from === 'published';
+      if (touchesList) this.relay(event).catch((err: Error) => this.log.warn({ err: err.message }, 'live comment event not sent'));
     });
   }
 
@@ -64,11 +64,12 @@ export class CommentStream implements OnModuleDestroy {
     this.size = 0;
   }
 
-  private async relay(event: CommentChanged): Promise<void> {
+  /** Says what the list now holds: the comment if it is published and not hidden, else its removal. */
+  private async relay(event: CommentEvent): Promise<void> {
     const [comment, article] = await Promise.all([this.comments.findById(event.commentId), this.articles.findOneBy({ id: event.articleId })]);
     const total = article?.publishedCount ?? 0;
     let out: StreamEvent;
-    if (event.to === 'published' && comment?.status === 'published' && comment.publishedAt) {
+    if (comment?.status === 'published' && !comment.hiddenAt && comment.publishedAt) {
       const author = await this.comments.authorOf(comment);
       out = { type: 'published', comment: { id: comment.id, body: comment.body, author, publishedAt: comment.publishedAt.toISOString() }, total };
     } else {
