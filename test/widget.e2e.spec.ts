@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
-import { ModerationService } from '../src/moderation/moderation.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { DATABASES } from './support/databases.js';
+import { moderator } from './support/moderators.js';
 import { decided, post, reader } from './support/readers.js';
 
 const SITE = 'https://news.example.com';
@@ -139,7 +139,8 @@ describe.each(DATABASES)('widget routes on %s', (kind) => {
       `${t.url}/api/articles/${articleId}/events`,
       (events) => events.some((e) => e.event === 'removed'),
       async () => {
-        await t.app.get(ModerationService).transition({ commentId, from: ['published'], to: 'rejected', actor: 'moderator', reason: 'off_topic' });
+        const desk = await moderator(t);
+        expect((await desk.api.post(`/api/moderation/comments/${commentId}/reject`, { reason: 'off_topic' })).status).toBe(200);
       },
     );
     expect(removed.find((e) => e.event === 'removed')!.data).toEqual({ type: 'removed', id: commentId, total: 0 });
