@@ -227,6 +227,7 @@ describe('comment widget in Chromium with third-party cookies blocked', () => {
     await frame.waitForSelector(`.cw-list .cw-item[data-id="${commentId}"]`);
     expect(await frame.textContent('.cw-count')).toBe('1');
     await frame.waitForSelector('.cw-mine', { state: 'hidden' });
+    await frame.waitForSelector('.cw-notice >> text=Your comment is awaiting moderation', { state: 'detached' });
     expect(await frame.textContent(`.cw-item[data-id="${commentId}"] .cw-body`)).toBe(comment);
     // The author cannot report their own comment.
     expect(await frame.locator(`.cw-item[data-id="${commentId}"] .cw-report`).count()).toBe(0);
@@ -279,6 +280,17 @@ describe('comment widget in Chromium with third-party cookies blocked', () => {
     expect(await frame.textContent('.cw-title')).toContain('댓글');
     await frame.click('.cw-logout');
     await frame.waitForSelector('text=댓글을 쓰려면 로그인해 주세요');
+
+    // Keyboard only: Tab reaches the first sign-in button, its focus is visible, Enter opens the popup.
+    await frame.click('.cw-title');
+    await page.keyboard.press('Tab');
+    const focused = await frame.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      return { provider: el.dataset.provider, outline: getComputedStyle(el).outlineStyle, text: el.textContent };
+    });
+    expect(focused).toEqual({ provider: 'twitter', outline: 'solid', text: 'Twitter로 로그인' });
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.keyboard.press('Enter')]);
+    await popup.close();
     await page.close();
   });
 

@@ -371,6 +371,8 @@ function addPublished(c: Published, atTop: boolean): void {
   if (mine.some((m) => m.id === c.id)) {
     mine = mine.filter((m) => m.id !== c.id);
     renderMine();
+    // Nothing of the reader's waits any more: the "awaiting moderation" notice has served.
+    if (notice.textContent === t.pending && !mine.some((m) => m.status === 'pending' || m.status === 'in_review')) setNotice('');
   }
 }
 
