@@ -405,9 +405,22 @@ async function loadPage(): Promise<void> {
   }
 }
 
+async function catchUp(): Promise<void> {
+  const page = await api<{ items: Published[]; total: number }>('GET', `${articlePath}/comments?limit=${PAGE}`).catch(() => null);
+  if (!page) return;
+  for (const c of [...page.items].reverse()) addPublished(c, true);
+  setTotal(page.total);
+}
+
 function live(): void {
   if (typeof EventSource === 'undefined') return;
   const source = new EventSource(`${articlePath}/events`);
+  let opened = false;
+  // After a dropped connection, events may have been missed: catch up from the first page.
+  source.addEventListener('open', () => {
+    if (opened) void catchUp();
+    opened = true;
+  });
   source.addEventListener('published', (event) => {
     const data = JSON.parse((event as MessageEvent).data as string) as { comment: Published; total: number };
     addPublished(data.comment, true);
