@@ -278,6 +278,29 @@ describe('comment widget in Chromium with third-party cookies blocked', () => {
     await frame.locator('#cw-body').waitFor();
     expect(await frame.textContent('.cw-policy')).toBe('게시판 운영 원칙');
     expect(await frame.textContent('.cw-title')).toContain('댓글');
+
+    // API errors in words, in the reader's language: the wait of a RATE_LIMITED answer.
+    await page.route('**/api/articles/story-2/comments', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 429, headers: { 'retry-after': '42' }, contentType: 'application/json', body: JSON.stringify({ statusCode: 429, error: 'RATE_LIMITED', message: 'Too many comments', retryAfter: 42 }) })
+        : route.continue(),
+    );
+    await frame.fill('#cw-body', '너무 빠른 댓글');
+    await frame.click('.cw-submit');
+    await frame.waitForSelector('.cw-notice.cw-error >> text=42초 후에 다시 시도해 주세요');
+    expect(await frame.inputValue('#cw-body')).toBe('너무 빠른 댓글'); // kept for another try
+    await page.unroute('**/api/articles/story-2/comments');
+
+    // A comment a moderator rejects shows its reason to its author only.
+    await frame.click('.cw-submit');
+    await frame.waitForSelector('.cw-notice >> text=댓글이 검토를 기다리고 있습니다');
+    const own = frame.locator('.cw-mine .cw-own[data-status="in_review"]');
+    await own.waitFor();
+    const rejectedId = (await own.getAttribute('data-id'))!;
+    expect((await desk.api.post(`/api/moderation/comments/${rejectedId}/reject`, { reason: 'off_topic' })).status).toBe(200);
+    await frame.waitForSelector(`.cw-own[data-id="${rejectedId}"][data-status="rejected"] >> text=사유: 기사와 무관한 내용`, { timeout: 15_000 });
+    expect(await frame.textContent(`.cw-own[data-id="${rejectedId}"] .cw-badge`)).toBe('게시되지 않음');
+
     await frame.click('.cw-logout');
     await frame.waitForSelector('text=댓글을 쓰려면 로그인해 주세요');
 
