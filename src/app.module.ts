@@ -8,6 +8,8 @@ import { DemoModule } from './demo/demo.module.js';
 import { CommentsModule } from './comments/comments.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ModerationApiModule } from './moderation/moderation-api.module.js';
+import { ModeratorsModule } from './moderators/moderators.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
 @Global()
@@ -42,6 +44,8 @@ export class AppModule {
       imports: [
         ...sharedImports(config, { worker: config.runWorkerInProcess }),
         CommentsModule,
+        ModeratorsModule,
+        ModerationApiModule,
         HealthModule,
         DemoModule,
         ...(config.emulator ? [EmulatorModule] : []),

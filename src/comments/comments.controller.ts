@@ -113,7 +113,7 @@ export class CommentsController {
     // The author's view carries status and reason: never kept by a shared cache.
     void reply.header('vary', 'authorization, cookie').header('cache-control', 'no-store');
     if (comment && viewer?.id === comment.commenterId) return toOwnComment(comment);
-    if (!comment || comment.status !== 'published') throw new AppError('NOT_FOUND', 404, 'No such comment');
+    if (!comment || comment.status !== 'published' || comment.hiddenAt) throw new AppError('NOT_FOUND', 404, 'No such comment');
     void reply.header('cache-control', 'public, max-age=5');
     const author = await this.comments.authorOf(comment);
     return { id: comment.id, body: comment.body, author, publishedAt: comment.publishedAt!.toISOString() };
