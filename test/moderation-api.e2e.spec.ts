@@ -37,7 +37,7 @@ async function listen(t: TestApp): Promise<{ events: Record<string, unknown>[]; 
   const subscriber = new Redis(TEST_REDIS_URL);
   const events: Record<string, unknown>[] = [];
   await subscriber.subscribe(`${t.config.queuePrefix}:comment-events`);
-  subscriber.on('message', (_channel: string, message: string) => events.push(JSON.parse(message)));
+  subscriber.on('message', (_channel: string, message: string) => { const { origin: _origin, ...event } = JSON.parse(message); events.push(event); });
   return { events, close: () => subscriber.disconnect() };
 }
 
