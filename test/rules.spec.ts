@@ -1,10 +1,10 @@
 import { AhoCorasick } from '../src/rules/aho-corasick.js';
 import { compileRuleSet, evaluate } from '../src/rules/engine.js';
-import { fold } from '../src/rules/normalise.js';
+import { skeleton, textOf } from '../src/rules/normalise.js';
 import { RuleSetError, loadRuleSetFile, parseRuleSet, DEFAULT_RULES_FILE } from '../src/rules/rule-set.js';
-import type { RuleSet } from '../src/rules/types.js';
+import type { RuleSetInput } from '../src/rules/types.js';
 
-const ruleSet = (overrides: Partial<RuleSet> = {}): RuleSet => ({
+const ruleSet = (overrides: Partial<RuleSetInput> = {}): RuleSetInput => ({
   mode: 'auto',
   bannedWords: ['fuck', '씨발', 'ass'],
   suspectWords: ['idiot', '바보'],
@@ -24,7 +24,7 @@ describe('rule engine', () => {
     expect(judge(body)).toEqual({
       verdict: 'reject',
       reason: 'banned_word',
-      findings: [{ rule: 'banned_word', verdict: 'reject', start: 3, end: 7, excerpt: 'FUCK' }],
+      findings: [{ rule: 'banned_word', verdict: 'reject', start: 3, end: 7, excerpt: 'FUCK', detail: 'fuck' }],
     });
   });
 
@@ -56,11 +56,12 @@ describe('rule engine', () => {
     expect(judge('fuck', { mode: 'pre' }).verdict).toBe('reject');
   });
 
-  test('fold keeps a map from every folded unit to the original', () => {
-    const folded = fold('Ａb😀ﬁ');
-    expect(folded.text).toBe('ab😀fi');
-    expect(Array.from(folded.start)).toEqual([0, 1, 2, 2, 4, 4]);
-    expect(Array.from(folded.end)).toEqual([1, 2, 4, 4, 5, 5]);
+  test('the skeleton keeps a map from every unit to the original', () => {
+    const sk = skeleton('Ａb😀ﬁ');
+    expect(textOf(sk)).toBe('abfi');
+    expect(Array.from(sk.start)).toEqual([0, 1, 4, 4]);
+    expect(Array.from(sk.end)).toEqual([1, 2, 5, 5]);
+    expect(Array.from(sk.brk)).toEqual([1, 0, 1, 0]);
   });
 });
 
