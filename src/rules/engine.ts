@@ -1,6 +1,7 @@
 import { findLinks } from './links.js';
 import { skeletons } from './normalise.js';
 import { findPersonalInfo } from './personal-info.js';
+import { visibleText } from './visible.js';
 import { parseRuleSet } from './rule-set.js';
 import { findFlooding, findShouting } from './text-rules.js';
 import { STRICTNESS, type CommentInput, type Decision, type Facts, type Finding, type RuleSet, type RuleSetInput } from './types.js';
@@ -53,10 +54,19 @@ export function evaluate(comment: CommentInput, facts: Facts, compiled: Compiled
   const { main: sk, keyboard } = skeletons(body, compiled.words.hasHangul);
   findWords(body, sk, compiled.words, false, found);
   if (keyboard) findWords(body, keyboard, compiled.words, true, found);
-  if (rules.link.enabled) findLinks(body, rules.link, found);
-  if (rules.personal_info.enabled) findPersonalInfo(body, rules.personal_info, found);
-  if (rules.shouting.enabled) findShouting(body, rules.shouting, found);
-  if (rules.flooding.enabled) findFlooding(body, rules.flooding, found);
+  const visible = visibleText(body);
+  const onText: Finding[] = visible.start ? [] : found;
+  if (rules.link.enabled) findLinks(visible.text, rules.link, onText);
+  if (rules.personal_info.enabled) findPersonalInfo(visible.text, rules.personal_info, onText);
+  if (rules.shouting.enabled) findShouting(visible.text, rules.shouting, onText);
+  if (rules.flooding.enabled) findFlooding(visible.text, rules.flooding, onText);
+  if (visible.start && visible.end) {
+    for (const f of onText) {
+      const start = visible.start[f.start]!;
+      const end = f.end > f.start ? visible.end[f.end - 1]! : start;
+      found.push({ ...f, start, end, excerpt: body.slice(start, end).slice(0, f.rule === 'personal_info' ? undefined : 100) });
+    }
+  }
 
   // A link that is the domain of an e-mail address is the address, already found.
   const emails = found.filter((f) => f.detail === 'email');

@@ -28,6 +28,8 @@ export interface Skeleton {
   brk: Uint8Array;
   /** How many identical letters were collapsed into unit i ("fuuuck": u ×3). */
   count: Uint16Array;
+  /** 1 when unit i collapsed letters across a separator ("k i l l": the two l). */
+  inner: Uint8Array;
 }
 
 export const BRK_NONE = 0;
@@ -107,8 +109,11 @@ class Builder {
   end = new Int32Array(1024);
   brk = new Uint8Array(1024);
   count = new Uint16Array(1024);
+  inner = new Uint8Array(1024);
   role = new Uint8Array(1024);
   n = 0;
+  /** Index of the first unit after the last separator or change of script. */
+  tokenStart = 0;
   /** Break to give the next unit (a separator was seen). */
   pendingSeparator = false;
 
@@ -120,9 +125,11 @@ class Builder {
       this.end = new Int32Array(size);
       this.brk = new Uint8Array(size);
       this.count = new Uint16Array(size);
+      this.inner = new Uint8Array(size);
       this.role = new Uint8Array(size);
     }
     this.n = 0;
+    this.tokenStart = 0;
     this.pendingSeparator = false;
   }
 
@@ -132,8 +139,10 @@ class Builder {
     if (n === 0 || this.pendingSeparator) brk = BRK_SEPARATOR;
     else if (isHangulUnit(unit) !== isHangulUnit(this.units[n - 1]!)) brk = BRK_SCRIPT;
     this.pendingSeparator = false;
-    if (collapse && brk === BRK_NONE && n > 0 && this.units[n - 1] === unit) {
+    // Across a separator only letters spelled out one by one collapse ("k i l l", not "this shit").
+    if (collapse && n > 0 && this.units[n - 1] === unit && (brk === BRK_NONE || (brk === BRK_SEPARATOR && this.tokenStart === n - 1))) {
       if (this.count[n - 1]! < 0xffff) this.count[n - 1]!++;
+      if (brk === BRK_SEPARATOR) this.inner[n - 1] = 1;
       this.end[n - 1] = e;
       return;
     }
@@ -143,6 +152,8 @@ class Builder {
     this.end[n] = e;
     this.brk[n] = brk;
     this.count[n] = 1;
+    this.inner[n] = 0;
+    if (brk !== BRK_NONE) this.tokenStart = n;
     this.n = n + 1;
   }
 
@@ -160,6 +171,7 @@ class Builder {
       end: this.end.subarray(0, length),
       brk: this.brk.subarray(0, length),
       count: this.count.subarray(0, length),
+      inner: this.inner.subarray(0, length),
     };
   }
 }

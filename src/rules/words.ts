@@ -95,7 +95,7 @@ function accept(body: string, sk: Skeleton, p: Pattern, a: number, b: number, ke
   if (keyboard) return tokenStart;
   if (p.wholeWord) return tokenStart && tokenEnd;
   let split = false;
-  for (let i = a + 1; i < b; i++) if (sk.brk[i] === BRK_SEPARATOR) split = true;
+  for (let i = a; i < b; i++) if ((i > a && sk.brk[i] === BRK_SEPARATOR) || sk.inner[i]) split = true;
   // Letters split by separators ("f.u.c.k", "시 발") count only when the split word stands alone
   // (or takes a particle), so "class hit" or "다시 발표" stay innocent.
   if (!split) return true;
