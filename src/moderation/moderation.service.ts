@@ -18,6 +18,8 @@ export interface Transition {
   findings?: Finding[];
   /** The comment's article, when the caller already knows it (saves a read). */
   articleId?: string;
+  /** The normalised-text hash the rules computed (stored for the duplicate rules). */
+  textHash?: string;
 }
 
 export type TransitionResult =
@@ -58,6 +60,7 @@ export class ModerationService {
           decidedAt: now,
           publishedAt: t.to === 'published' ? now : null,
           ...(t.findings ? { findings: t.findings } : {}),
+          ...(t.textHash ? { textHash: t.textHash } : {}),
         })
         .where('id = :id AND status = :previous', { id: t.commentId, previous })
         .execute();

@@ -272,7 +272,7 @@ const isLatinUnit = (u: number) => u >= 0x61 && u <= 0x7a;
 
 /** @ and $ stand for letters next to a letter (a$$, @ss); ! | + only inside a word (sh!t). */
 function leetHere(c: number, latinBefore: boolean, nextKind: number | undefined): boolean {
-  const latinAfter = nextKind === LAT || nextKind === SYM;
+  const latinAfter = nextKind === LAT;
   if (c === 0x40 || c === 0x24) return latinBefore || nextKind === LAT;
   return (latinBefore || nextKind === LAT) && (latinAfter || nextKind === DIG);
 }

@@ -51,13 +51,16 @@ export function findFlooding(body: string, rule: Rules['flooding'], out: Finding
       lastEmoji = i + (cp > 0xffff ? 2 : 1);
     }
   }
+  // Case does not hide a repeat (haHAha); lower-casing that changes lengths is skipped.
+  const lowered = body.toLowerCase();
+  const text = lowered.length === body.length ? lowered : body;
   let bestStart = 0;
   let bestEnd = 0;
   for (let period = 1; period <= 4; period++) {
     // streak: how many units in a row equal the one `period` before them.
     let streak = 0;
-    for (let i = period; i <= body.length; i++) {
-      if (i < body.length && body.charCodeAt(i) === body.charCodeAt(i - period)) {
+    for (let i = period; i <= text.length; i++) {
+      if (i < text.length && text.charCodeAt(i) === text.charCodeAt(i - period)) {
         streak++;
         continue;
       }
