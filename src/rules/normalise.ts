@@ -116,6 +116,8 @@ class Builder {
   tokenStart = 0;
   /** Break to give the next unit (a separator was seen). */
   pendingSeparator = false;
+  /** Compatibility jamo were pushed (their roles need resolving). */
+  hasCompat = false;
 
   reset(capacity: number): void {
     if (capacity > this.units.length) {
@@ -131,6 +133,7 @@ class Builder {
     this.n = 0;
     this.tokenStart = 0;
     this.pendingSeparator = false;
+    this.hasCompat = false;
   }
 
   push(unit: number, s: number, e: number, collapse = true): void {
@@ -147,6 +150,7 @@ class Builder {
       return;
     }
     if (n === this.units.length) return; // cannot happen: capacity is sized from the text
+    if (unit >= 0x3131 && unit <= 0x3163) this.hasCompat = true;
     this.units[n] = unit;
     this.start[n] = s;
     this.end[n] = e;
@@ -163,7 +167,7 @@ class Builder {
 
   finish(resolveJamo: boolean): Skeleton {
     const length = this.n;
-    if (resolveJamo) resolveJamoRoles(this.units, this.brk, this.role, length);
+    if (resolveJamo && this.hasCompat) resolveJamoRoles(this.units, this.brk, this.role, length);
     return {
       units: this.units.subarray(0, length),
       length,

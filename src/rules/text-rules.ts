@@ -51,27 +51,57 @@ export function findFlooding(body: string, rule: Rules['flooding'], out: Finding
       lastEmoji = i + (cp > 0xffff ? 2 : 1);
     }
   }
-  // Case does not hide a repeat (haHAha); lower-casing that changes lengths is skipped.
-  const lowered = body.toLowerCase();
-  const text = lowered.length === body.length ? lowered : body;
+  // One pass for periods 1–4: streak[p] counts units in a row equal (ASCII case folded, so
+  // haHAha is still a repeat) to the one p before them.
   let bestStart = 0;
   let bestEnd = 0;
-  for (let period = 1; period <= 4; period++) {
-    // streak: how many units in a row equal the one `period` before them.
-    let streak = 0;
-    for (let i = period; i <= text.length; i++) {
-      if (i < text.length && text.charCodeAt(i) === text.charCodeAt(i - period)) {
-        streak++;
-        continue;
-      }
-      const length = streak + period;
-      if (streak > 0 && length > rule.maxRepeat && length >= period * 3 && length > bestEnd - bestStart) {
-        bestStart = i - length;
-        bestEnd = i;
-      }
-      streak = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let c1 = -1;
+  let c2 = -1;
+  let c3 = -1;
+  let c4 = -1;
+  const close = (streak: number, period: number, i: number) => {
+    const length = streak + period;
+    if (streak > 0 && length > rule.maxRepeat && length >= period * 3 && length > bestEnd - bestStart) {
+      bestStart = i - length;
+      bestEnd = i;
     }
+  };
+  for (let i = 0; i < body.length; i++) {
+    let c = body.charCodeAt(i);
+    if (c >= 65 && c <= 90) c |= 0x20;
+    if (c === c1) s1++;
+    else {
+      close(s1, 1, i);
+      s1 = 0;
+    }
+    if (c === c2) s2++;
+    else {
+      close(s2, 2, i);
+      s2 = 0;
+    }
+    if (c === c3) s3++;
+    else {
+      close(s3, 3, i);
+      s3 = 0;
+    }
+    if (c === c4) s4++;
+    else {
+      close(s4, 4, i);
+      s4 = 0;
+    }
+    c4 = c3;
+    c3 = c2;
+    c2 = c1;
+    c1 = c;
   }
+  close(s1, 1, body.length);
+  close(s2, 2, body.length);
+  close(s3, 3, body.length);
+  close(s4, 4, body.length);
   if (bestEnd > bestStart) {
     out.push({ rule: 'flooding', verdict: rule.verdict, start: bestStart, end: bestEnd, excerpt: body.slice(bestStart, Math.min(bestEnd, bestStart + 100)), detail: 'repeat' });
   }
