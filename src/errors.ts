@@ -88,7 +88,7 @@ export function toErrorResponse(exception: unknown): { body: ErrorBody; headers:
       'BAD_REQUEST';
     const message =
       error === 'PAYLOAD_TOO_LARGE'
-        ? 'The request body is too large'
+        ? 'The request body is larger than the 16 KB this service accepts'
         : error === 'INVALID_JSON'
           ? 'The request body is not valid JSON'
           : (fastifyError.message ?? 'Bad request');

@@ -142,6 +142,20 @@ describe.each(DATABASES)('comments on %s', (kind) => {
       expect((await response.json()).error).toBe('UNAUTHENTICATED');
     });
 
+    test('a cookie-authenticated POST from a foreign site is refused (CSRF); our own pages and bearer tokens pass', async () => {
+      const { Browser } = await import('./support/browser.js');
+      const { signIn } = await import('./support/sign-in.js');
+      const b = new Browser(t.url);
+      await signIn(b, 'twitter');
+      const path = `/api/articles/${article('csrf')}/comments`;
+      const foreign = await b.post(path, { body: 'forged' }, { origin: 'https://evil.example' });
+      expect(foreign.status).toBe(403);
+      expect(await foreign.json()).toEqual({ statusCode: 403, error: 'FORBIDDEN_ORIGIN', message: expect.any(String) });
+      expect((await b.post(path, { body: 'from our own page' }, { origin: new URL(t.url).origin })).status).toBe(202);
+      const r = await reader(t);
+      expect((await post(r, article('csrf'), { body: 'widget' }, { origin: 'https://news.example' })).status).toBe(202);
+    });
+
     test('article ids up to 200 characters are fine; longer ones are not', async () => {
       expect((await post(r, `${kind}-${'a'.repeat(190)}`, { body: 'long id' })).status).toBe(202);
       const response = await post(r, 'a'.repeat(201), { body: 'hi' });

@@ -88,6 +88,29 @@ describe.each(DATABASES)('reliability on %s', (kind) => {
       await t.close();
     }
   }, 90_000);
+
+  test('a comment whose queue job was lost is queued again after PENDING_RETRY_AFTER', async () => {
+    const prefix = `lost-${randomBytes(4).toString('hex')}`;
+    const t = await startTestApp(kind, { RUN_WORKER: 'false', QUEUE_PREFIX: prefix, PENDING_RETRY_AFTER: '1' });
+    const { Queue } = await import('bullmq');
+    const queue = new Queue('moderation', { connection: { url: TEST_REDIS_URL }, prefix });
+    try {
+      const r = await reader(t);
+      const { id } = await (await post(r, 'lost-job', { body: 'a job that Redis forgot' })).json();
+      await waitFor(async () => (await queue.getJob(id)) !== undefined, 10_000, 'the job to be queued');
+      await queue.obliterate({ force: true }); // as if Redis lost it (no persistence, failover)
+      const worker = await spawnEntry('worker', { ...t.database.env, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, PENDING_RETRY_AFTER: '1' }, 'moderation worker started');
+      try {
+        await expectModeratedExactlyOnce(t, [id], 20_000);
+      } finally {
+        worker.child.kill('SIGTERM');
+        await worker.exited;
+      }
+    } finally {
+      await queue.close();
+      await t.close();
+    }
+  }, 40_000);
 });
 
 void sql;

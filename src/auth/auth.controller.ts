@@ -10,6 +10,7 @@ import { bearerToken } from './commenter.guard.js';
 import type { Provider } from './commenter.entity.js';
 import { SignInGuard, languageOf, type SignInOutcome } from './sign-in.guard.js';
 import { TokensService } from './tokens.service.js';
+import { assertTrustedOrigin } from './trusted-origin.js';
 import './session.types.js';
 import { SESSION_COOKIE } from './session.cookie.js';
 
@@ -89,7 +90,7 @@ export class AuthController {
   @ApiUnauthorizedResponse({ type: ErrorDto })
   @ApiForbiddenResponse({ type: ErrorDto, description: 'FORBIDDEN_ORIGIN' })
   async token(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenDto> {
-    this.assertTrustedOrigin(request);
+    assertTrustedOrigin(request, this.config);
     void reply.header('cache-control', 'no-store');
     const commenterId = request.session.commenterId;
     const commenter = commenterId ? await this.auth.findById(commenterId) : null;
@@ -102,7 +103,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign out: ends the session and the bearer token sent with the request' })
   @ApiNoContentResponse()
   async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    this.assertTrustedOrigin(request);
+    assertTrustedOrigin(request, this.config);
     const token = bearerToken(request);
     if (token) {
       const claims = await this.tokens.verify(token, 'commenter').catch(() => null);
@@ -145,12 +146,5 @@ export class AuthController {
     const issued = await this.tokens.issue(commenter.id, 'commenter');
     const message = { type: 'comments:auth' as const, ok: true, commenter: toCommenterView(commenter), ...issued };
     await reply.type('text/html; charset=utf-8').send(popupResultPage(lang, message, this.config.publicOrigin, returnTo));
-  }
-
-  /** Cookie-authenticated POSTs must come from our own pages or an allowed site (CSRF defence beside SameSite). */
-  private assertTrustedOrigin(request: FastifyRequest): void {
-    const origin = request.headers.origin;
-    if (!origin || origin === this.config.publicOrigin || this.config.allowedOrigins.includes(origin)) return;
-    throw new AppError('FORBIDDEN_ORIGIN', 403, 'Requests from this site are not accepted');
   }
 }

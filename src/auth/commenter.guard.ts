@@ -1,6 +1,8 @@
 import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { AppConfig } from '../config.js';
 import { AppError } from '../errors.js';
+import { assertTrustedOrigin } from './trusted-origin.js';
 import { AuthService } from './auth.service.js';
 import type { Commenter } from './commenter.entity.js';
 import { TokensService, type TokenClaims } from './tokens.service.js';
@@ -46,14 +48,21 @@ export class CommenterResolver {
 
 @Injectable()
 export class CommenterGuard implements CanActivate {
-  constructor(private readonly resolver: CommenterResolver) {}
+  constructor(
+    private readonly resolver: CommenterResolver,
+    private readonly config: AppConfig,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const commenter = await this.resolver.resolve(context.switchToHttp().getRequest<CommenterRequest>());
+    const request = context.switchToHttp().getRequest<CommenterRequest>();
+    const commenter = await this.resolver.resolve(request);
     if (!commenter) throw new AppError('UNAUTHENTICATED', 401, 'Sign in to continue');
+    if (!request.tokenClaims && !SAFE_METHODS.has(request.method)) assertTrustedOrigin(request, this.config);
     return true;
   }
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const CurrentCommenter = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Commenter => context.switchToHttp().getRequest<CommenterRequest>().commenter!,

@@ -16,10 +16,14 @@ export function acceptCommentText(raw: string): string {
   const codePoints = countCodePoints(text);
   // Checked first so a combining-mark bomb is refused without segmenting it.
   if (codePoints > COMMENT_MAX_CODE_POINTS) {
-    throw new AppError('COMMENT_TOO_LONG', 400, `The comment is longer than ${COMMENT_LIMIT} characters`, {
-      length: countGraphemes(text.slice(0, COMMENT_MAX_CODE_POINTS * 2)),
-      limit: COMMENT_LIMIT,
-    });
+    // `length` stays the character count (it may be under the limit for stacked combining marks);
+    // `codePoints` and `maxCodePoints` say what was actually exceeded.
+    throw new AppError(
+      'COMMENT_TOO_LONG',
+      400,
+      `The comment is made of ${codePoints} code points; at most ${COMMENT_MAX_CODE_POINTS} are accepted, however few characters they show`,
+      { length: countGraphemes(text.slice(0, COMMENT_MAX_CODE_POINTS * 2)), limit: COMMENT_LIMIT, codePoints, maxCodePoints: COMMENT_MAX_CODE_POINTS },
+    );
   }
   const length = countGraphemes(text);
   if (length > COMMENT_LIMIT) {

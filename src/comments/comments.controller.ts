@@ -1,6 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiPayloadTooLargeResponse,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
   ApiBearerAuth,
   ApiBody,
   ApiHeader,
@@ -20,7 +25,7 @@ import { acceptArticleId, acceptIdempotencyKey } from './comment-text.js';
 import {
   AcceptedCommentDto,
   CommentPageDto,
-  OwnCommentDto,
+  OwnCommentListDto,
   PublishedCommentDto,
   SubmitCommentDto,
   parseOrFail,
@@ -54,7 +59,11 @@ export class CommentsController {
   @ApiBody({ type: SubmitCommentDto })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key from the same reader returns the first comment' })
   @ApiAcceptedResponse({ type: AcceptedCommentDto })
-  @ApiOkResponse({ type: ErrorDto, description: 'Errors: COMMENT_EMPTY, COMMENT_TOO_LONG, VALIDATION_FAILED, UNAUTHENTICATED, COMMENTER_BANNED, COMMENTS_CLOSED, RATE_LIMITED' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'COMMENT_EMPTY, COMMENT_TOO_LONG (with length and limit), VALIDATION_FAILED (with field), INVALID_JSON' })
+  @ApiUnauthorizedResponse({ type: ErrorDto, description: 'UNAUTHENTICATED' })
+  @ApiForbiddenResponse({ type: ErrorDto, description: 'COMMENTER_BANNED, COMMENTS_CLOSED, FORBIDDEN_ORIGIN (cookie-authenticated request from a foreign site)' })
+  @ApiPayloadTooLargeResponse({ type: ErrorDto, description: 'PAYLOAD_TOO_LARGE: the body is over 16 KB' })
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'RATE_LIMITED, with Retry-After and retryAfter (seconds)' })
   async submit(
     @Param('articleId') articleId: string,
     @Body() body: unknown,
@@ -94,11 +103,18 @@ export class CommentsController {
   @ApiOperation({ summary: 'One comment: its author sees it in any status, anyone else only once published' })
   @ApiOkResponse({ type: PublishedCommentDto, description: 'For the author: the OwnComment shape (status, reason)' })
   @ApiNotFoundResponse({ type: ErrorDto })
-  async one(@Param('id') id: string, @Req() request: CommenterRequest): Promise<OwnComment | PublishedComment> {
+  async one(
+    @Param('id') id: string,
+    @Req() request: CommenterRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OwnComment | PublishedComment> {
     const viewer = await this.resolver.resolve(request);
     const comment = /^[0-9a-f-]{36}$/.test(id) ? await this.comments.findById(id) : null;
+    // The author's view carries status and reason: never kept by a shared cache.
+    void reply.header('vary', 'authorization, cookie').header('cache-control', 'no-store');
     if (comment && viewer?.id === comment.commenterId) return toOwnComment(comment);
     if (!comment || comment.status !== 'published') throw new AppError('NOT_FOUND', 404, 'No such comment');
+    void reply.header('cache-control', 'public, max-age=5');
     const author = await this.comments.authorOf(comment);
     return { id: comment.id, body: comment.body, author, publishedAt: comment.publishedAt!.toISOString() };
   }
@@ -107,7 +123,7 @@ export class CommentsController {
   @UseGuards(CommenterGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: "The reader's own recent comments, with their statuses" })
-  @ApiOkResponse({ type: [OwnCommentDto] })
+  @ApiOkResponse({ type: OwnCommentListDto })
   async mine(@CurrentCommenter() commenter: Commenter, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ items: OwnComment[] }> {
     void reply.header('cache-control', 'no-store');
     return { items: (await this.comments.recentOf(commenter.id)).map(toOwnComment) };

@@ -74,3 +74,7 @@ export class OwnCommentDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) publishedAt!: string | null;
 }
+
+export class OwnCommentListDto {
+  @ApiProperty({ type: [OwnCommentDto] }) items!: OwnCommentDto[];
+}

@@ -7,7 +7,8 @@ import { OutboxEntry } from './outbox.entity.js';
 import { Comment } from './comment.entity.js';
 import { AppConfig } from '../config.js';
 import { requestLogger } from '../logger.js';
-import { within } from '../redis/redis.module.js';
+import type { Redis } from 'ioredis';
+import { InjectRedis, within } from '../redis/redis.module.js';
 
 const BATCH = 500;
 const SWEEP_MS = 1000;
@@ -37,6 +38,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly config: AppConfig,
     private readonly transactions: Transactions,
     private readonly queue: ModerationQueue,
+    @InjectRedis() private readonly redis: Redis,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -93,6 +95,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Comments accepted long ago and still pending: their job was lost; queue them again. */
   private async requeueStuck(): Promise<void> {
+    // One process per period does this (every API process and worker runs a relay).
+    const periodMs = this.config.pendingRetryAfterSeconds * 1000;
+    const mine = await this.redis.set(`${this.config.queuePrefix}:requeue-stuck`, String(process.pid), 'PX', Math.max(1000, periodMs - 500), 'NX').catch(() => null);
+    if (mine !== 'OK') return;
     const stuck = await this.comments.find({
       select: { id: true },
       where: { status: 'pending', createdAt: LessThan(new Date(Date.now() - this.config.pendingRetryAfterSeconds * 1000)) },

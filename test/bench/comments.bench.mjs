@@ -10,7 +10,7 @@
 // TEST_POSTGRES_URL, TEST_REDIS_URL.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -101,6 +101,39 @@ const summary = (result) => ({
   errors: result.errors,
 });
 
+/** CPU time (ms) used so far by processes, by pid or by command name, from /proc (Linux). */
+function cpuMs(match) {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!match(Number(pid), comm)) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+function cpuSnapshot(api, worker) {
+  return {
+    api: cpuMs((pid) => pid === api.pid),
+    worker: cpuMs((pid) => pid === worker.pid),
+    postgres: cpuMs((_, comm) => comm === 'postgres'),
+    redis: cpuMs((_, comm) => comm.startsWith('redis-server')),
+    loadGenerator: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+  };
+}
+
+function cpuPerRequest(before, after, requests) {
+  const out = {};
+  for (const key of Object.keys(before)) out[key] = +(((after[key] - before[key]) * 1000) / Math.max(1, requests)).toFixed(0);
+  return out;
+}
+
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -149,6 +182,7 @@ async function main() {
     const list = only === 'post' ? { requests: { average: 1 }, latency: {} } : await run({ url: `${BASE}/api/articles/${article}/comments` });
 
     let n = 0;
+    const cpuBefore = cpuSnapshot(api, worker);
     const post = await run({
       url: `${BASE}/api/articles/bench-post/comments`,
       requests: [
@@ -166,7 +200,8 @@ async function main() {
       ],
     });
 
-    process.stderr.write(`post: ${JSON.stringify(summary(post))}\n`);
+    const postCpuMicros = cpuPerRequest(cpuBefore, cpuSnapshot(api, worker), post['2xx']);
+    process.stderr.write(`post: ${JSON.stringify({ ...summary(post), cpuMicrosecondsPerAccepted: postCpuMicros })}\n`);
     if (process.env.BENCH_NO_WORKER) return;
     // Let the worker drain what the POST run queued before measuring latency.
     const pool = new pg.Pool({ connectionString: db.url, max: 2 });
@@ -210,7 +245,7 @@ async function main() {
       settings: { seconds: SECONDS, connections: CONNECTIONS, database: 'postgres', worker: 'separate process' },
       helloWorld: summary(hello),
       getList: { ...summary(list), ratioToHelloWorld: +(list.requests.average / hello.requests.average).toFixed(2) },
-      postAccepted: { ...summary(post), acceptedPerSecond: Math.round(post['2xx'] / SECONDS), ratioToHelloWorld: +(post.requests.average / hello.requests.average).toFixed(2) },
+      postAccepted: { ...summary(post), acceptedPerSecond: Math.round(post['2xx'] / SECONDS), ratioToHelloWorld: +(post.requests.average / hello.requests.average).toFixed(2), cpuMicrosecondsPerAccepted: postCpuMicros },
       postToPublished: {
         rate: '200/s',
         sent: steady['2xx'],
