@@ -44,6 +44,10 @@ export const CAUGHT: Caught[] = [
   b('\u202efuck', 'fuck'),
   b('fu\ufe0fck', 'fu\ufe0fck'),
   b('f\u2060u\u2060c\u2060k', 'f\u2060u\u2060c\u2060k'),
+  // padding meant to overflow buffers
+  b(`${'ﷺ'.repeat(120)} fuck`, 'fuck'),
+  b(`${'뷁'.repeat(200)} 씨발`, '씨발'),
+  b(`${'㎏'.repeat(200)} shit`, 'shit'),
   // other scripts
   b('fυck', 'fυck'),
   b('fuсk', 'fuсk'),

@@ -25,10 +25,19 @@ export function compileRuleSet(input: RuleSetInput | RuleSet): CompiledRuleSet {
 
 /** Drops findings of a rule that lie inside another finding of the same rule (씨발 inside 씨발놈). */
 function tidy(findings: Finding[]): Finding[] {
-  findings.sort((a, b) => a.start - b.start || b.end - a.end || a.rule.localeCompare(b.rule));
+  findings.sort((a, b) => a.start - b.start || b.end - a.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  // Sorted by start, longest first: a finding is inside an earlier one of its rule exactly when
+  // that rule has already reached its end.
+  const reach = new Map<string, number>();
   const kept: Finding[] = [];
   for (const f of findings) {
-    if (kept.some((k) => k.rule === f.rule && k.start <= f.start && f.end <= k.end && !(f.start === f.end && k.start !== k.end))) continue;
+    if (f.start === f.end) {
+      kept.push(f);
+      continue;
+    }
+    const end = reach.get(f.rule);
+    if (end !== undefined && end >= f.end) continue;
+    reach.set(f.rule, Math.max(end ?? 0, f.end));
     kept.push(f);
   }
   return kept;

@@ -90,6 +90,9 @@ function classifyOther(cp: number): Classified | null {
       }
     }
     if (result.length === 0) result = IGNORABLE.test(folded) ? [] : null;
+    // Some compatibility forms expand to whole phrases (U+FDFA: 18 letters); 4 is plenty for
+    // matching and keeps the buffers bounded (scan sizes them at 4 items per character).
+    else if (result.length > 4) result = result.slice(0, 4);
   }
   if (cache.size < 50_000) cache.set(cp, result);
   return result;
@@ -215,7 +218,7 @@ const items: Items = {
 
 /** First pass: one item per letter-like character, separators remembered, invisible characters dropped. */
 function scan(original: string): Items {
-  const max = original.length * 2 + 2;
+  const max = original.length * 4 + 4;
   if (items.kind.length < max) {
     const size = Math.max(max, items.kind.length * 2);
     items.kind = new Uint8Array(size);
@@ -322,7 +325,7 @@ export function skeletons(original: string, keyboard: boolean): { main: Skeleton
 
 function build(items: Items): Skeleton {
   const b = mainBuilder;
-  b.reset(items.n * 3 + 8);
+  b.reset(items.n * 5 + 8); // a syllable gives up to 5 units (뷁: ᄇ ᅮ ᅦ ᆯ ᆨ)
   const { n, kind, code, s, e, sep } = items;
   for (let i = 0; i < n; i++) {
     if (sep[i]) b.pendingSeparator = true;

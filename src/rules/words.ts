@@ -70,13 +70,20 @@ export function findWords(body: string, sk: Skeleton, words: CompiledWords, keyb
   if (sk.length === 0 || words.patterns.length === 0) return;
   const matches = words.matcher.searchUnits(sk.units, sk.length);
   if (matches.length === 0) return;
-  let exceptions: Array<[number, number]> | undefined;
-  for (const m of matches) if (words.patterns[m.word]!.rule === null) (exceptions ??= []).push([m.start, m.end]);
+  // covered[i]: the furthest end of an exception starting at or before unit i, so a match [a, b)
+  // lies inside an exception exactly when covered[a] >= b.
+  let covered: Int32Array | undefined;
+  for (const m of matches) {
+    if (words.patterns[m.word]!.rule !== null) continue;
+    covered ??= new Int32Array(sk.length);
+    if (covered[m.start]! < m.end) covered[m.start] = m.end;
+  }
+  if (covered) for (let i = 1; i < sk.length; i++) if (covered[i - 1]! > covered[i]!) covered[i] = covered[i - 1]!;
   for (const m of matches) {
     const p = words.patterns[m.word]!;
     if (p.rule === null || (keyboard && !p.qwerty)) continue;
     if (!accept(body, sk, p, m.start, m.end, keyboard)) continue;
-    if (exceptions?.some(([a, b]) => a <= m.start && m.end <= b)) continue;
+    if (covered && covered[m.start]! >= m.end) continue;
     const start = sk.start[m.start]!;
     const end = sk.end[m.end - 1]!;
     out.push({ rule: p.rule, verdict: p.verdict, start, end, excerpt: body.slice(start, end), detail: p.word });
