@@ -1,4 +1,5 @@
 import { AhoCorasick } from '../src/rules/aho-corasick.js';
+import { diffRuleSets, dryRun } from '../src/rules/compare.js';
 import { compileRuleSet, evaluate } from '../src/rules/engine.js';
 import { skeleton, textOf } from '../src/rules/normalise.js';
 import { RuleSetError, loadRuleSetFile, parseRuleSet, DEFAULT_RULES_FILE } from '../src/rules/rule-set.js';
@@ -12,7 +13,7 @@ const ruleSet = (overrides: Partial<RuleSetInput> = {}): RuleSetInput => ({
   ...overrides,
 });
 
-const judge = (body: string, overrides?: Partial<RuleSet>, facts = {}) => evaluate({ body }, facts, compileRuleSet(ruleSet(overrides)));
+const judge = (body: string, overrides?: Partial<RuleSetInput>, facts = {}) => evaluate({ body }, facts, compileRuleSet(ruleSet(overrides)));
 
 describe('rule engine', () => {
   test('clean text is published with no findings', () => {
@@ -185,5 +186,42 @@ describe('rules, one by one', () => {
   test('version 1 files still load: links as a string', () => {
     expect(parseRuleSet({ links: 'allow' }).rules.link.verdict).toBe('publish');
     expect(parseRuleSet({ links: 'reject' }).rules.link.verdict).toBe('reject');
+  });
+});
+
+describe('building blocks for managing rules', () => {
+  test('diffRuleSets lists changed fields and added/removed words', () => {
+    const before = parseRuleSet({ bannedWords: ['fuck', '씨발'], rules: { link: { denyDomains: ['a.com'] } } });
+    const after = parseRuleSet({ bannedWords: ['fuck', 'shit'], rules: { link: { verdict: 'reject', denyDomains: ['a.com'] }, shouting: { enabled: false } } });
+    expect(diffRuleSets(before, after)).toEqual([
+      { path: 'bannedWords', added: ['shit'], removed: ['씨발'] },
+      { path: 'rules.link.verdict', before: 'review', after: 'reject' },
+      { path: 'rules.shouting.enabled', before: true, after: false },
+    ]);
+    expect(diffRuleSets(before, before)).toEqual([]);
+  });
+
+  test('dryRun compares a draft with a hand-built history', () => {
+    const history = [
+      { id: '1', body: 'A calm remark.', status: 'published' as const },
+      { id: '2', body: 'you idiot', status: 'in_review' as const },
+      { id: '3', body: 'ㅅㅂ 진짜', status: 'published' as const }, // slipped through an older list
+      { id: '4', body: 'fuck', status: 'rejected' as const },
+      { id: '5', body: 'see www.example.com', status: 'in_review' as const },
+    ];
+    const draft = compileRuleSet({ bannedWords: ['fuck', 'ㅅㅂ'], suspectWords: [], links: 'allow' });
+    const result = dryRun(draft, history, 1);
+    expect(result).toMatchObject({
+      total: 5,
+      changed: 3,
+      changes: { 'in_review→published': 2, 'published→rejected': 1 },
+      actual: { published: 2, in_review: 2, rejected: 1 },
+      draft: { published: 3, in_review: 0, rejected: 2 },
+    });
+    expect(result.examples.map((e) => [e.id, e.from, e.to, e.reason])).toEqual([
+      ['2', 'in_review', 'published', null],
+      ['3', 'published', 'rejected', 'banned_word'],
+    ]);
+    expect(result.examples[1]!.findings).toEqual([expect.objectContaining({ rule: 'banned_word', start: 0, end: 2, excerpt: 'ㅅㅂ' })]);
   });
 });
