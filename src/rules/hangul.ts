@@ -95,7 +95,12 @@ export function compatUnits(code: number, out: number[]): void {
 export function resolveJamoRoles(units: Uint16Array, brk: Uint8Array, role: Uint8Array, length: number): void {
   // role — 0: not from compatibility jamo; 1: consonant made initial; 2: vowel; 3: final
   role.fill(0, 0, length);
-  const joined = (i: number) => brk[i] === 0;
+  // Jamo typed one per word ("ㅆ ㅣ ㅂ ㅏ ㄹ") join across the separators too.
+  const alone = new Uint8Array(length);
+  for (let k = 0; k < length; k++) {
+    alone[k] = (isCompatConsonant(units[k]!) || isCompatVowel(units[k]!)) && (k === 0 || brk[k] !== 0) && (k + 1 >= length || brk[k + 1] !== 0) ? 1 : 0;
+  }
+  const joined = (i: number) => brk[i] === 0 || (brk[i] === 1 && i > 0 && alone[i - 1] === 1 && alone[i] === 1);
   for (let i = 0; i < length; i++) {
     const u = units[i]!;
     if (isCompatConsonant(u)) {
