@@ -21,7 +21,12 @@ async function held(r: Reader, articleId: string, body = 'The minister is an idi
   return id;
 }
 
-async function published(r: Reader, articleId: string, body = 'A thoughtful remark about the story'): Promise<string> {
+let remarks = 0;
+const REMARKS = ['careful reporting', 'the minister', 'the summit talks', 'the budget vote', 'local schools', 'the harbour plan', 'trade figures', 'the election'];
+// Distinct words each time: the same text twice from one reader is held by the duplicate rule.
+const remark = () => `A thoughtful remark about ${REMARKS[remarks % REMARKS.length]} and ${REMARKS[(remarks++ * 3 + 1) % REMARKS.length]}, number ${remarks}`;
+
+async function published(r: Reader, articleId: string, body = remark()): Promise<string> {
   const id = await submit(r, articleId, body);
   expect(await decided(r, id)).toMatchObject({ status: 'published' });
   return id;
@@ -37,7 +42,7 @@ async function listen(t: TestApp): Promise<{ events: Record<string, unknown>[]; 
   const subscriber = new Redis(TEST_REDIS_URL);
   const events: Record<string, unknown>[] = [];
   await subscriber.subscribe(`${t.config.queuePrefix}:comment-events`);
-  subscriber.on('message', (_channel: string, message: string) => events.push(JSON.parse(message)));
+  subscriber.on('message', (_channel: string, message: string) => { const { origin: _origin, ...event } = JSON.parse(message); events.push(event); });
   return { events, close: () => subscriber.disconnect() };
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config.js';
@@ -44,6 +45,8 @@ export class CommentEvents implements OnModuleInit, OnModuleDestroy {
   private readonly resubscribedListeners = new Set<() => void>();
   private subscriber?: Redis;
   private readonly channel: string;
+  /** Tags what this process publishes, so it does not hear its own events twice. */
+  private readonly instance = randomUUID();
 
   constructor(
     config: AppConfig,
@@ -71,13 +74,15 @@ export class CommentEvents implements OnModuleInit, OnModuleDestroy {
       );
     });
     subscriber.on('message', (_channel: string, message: string) => {
-      let event: CommentEvent;
+      let parsed: CommentEvent & { origin?: string };
       try {
-        event = JSON.parse(message) as CommentEvent;
+        parsed = JSON.parse(message) as CommentEvent & { origin?: string };
       } catch {
         return;
       }
-      for (const listener of this.listeners) listener(event);
+      const { origin, ...event } = parsed;
+      if (origin === this.instance) return; // told to our own listeners already, when emitted
+      this.tell(event as CommentEvent);
     });
   }
 
@@ -93,12 +98,26 @@ export class CommentEvents implements OnModuleInit, OnModuleDestroy {
     this.resubscribedListeners.add(listener);
   }
 
+  /**
+   * This process's listeners hear it at once (so a reader who caused a change never sees a stale
+   * cache on their next request); other processes through Redis.
+   */
   async emit(event: CommentEvent): Promise<void> {
+    this.tell(event);
     try {
-      await this.redis.publish(this.channel, JSON.stringify(event));
+      await this.redis.publish(this.channel, JSON.stringify({ ...event, origin: this.instance }));
     } catch (err) {
-      this.log.warn({ err, event }, 'comment event not published (Redis unavailable)');
-      for (const listener of this.listeners) listener(event); // at least this process hears it
+      this.log.warn({ err, event }, 'comment event not published to other processes (Redis unavailable)');
+    }
+  }
+
+  private tell(event: CommentEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.log.warn({ err, type: event.type }, 'comment event listener failed');
+      }
     }
   }
 }

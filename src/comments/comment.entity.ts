@@ -8,6 +8,7 @@ export const COMMENT_STATUSES: CommentStatus[] = ['pending', 'in_review', 'publi
 @Index('ix_comments_article_published', ['articleId', 'status', 'publishedAt', 'id'])
 @Index('ix_comments_commenter_created', ['commenterId', 'createdAt'])
 @Index('uq_comments_idempotency', ['commenterId', 'idempotencyKey'], { unique: true })
+@Index('ix_comments_text_hash', ['textHash', 'createdAt'])
 export class Comment {
   /** UUIDv7: time-ordered, so it also breaks ties in time order. */
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -32,6 +33,10 @@ export class Comment {
 
   @Column({ type: 'simple-json', nullable: true })
   findings!: Finding[] | null;
+
+  /** Hash of the normalised text (rules/normalise.ts dedupeKey), set when the rules decide; the duplicate rules look it up. */
+  @Column({ name: 'text_hash', type: 'varchar', length: 64, nullable: true })
+  textHash!: string | null;
 
   @Column({ name: 'idempotency_key', type: 'varchar', length: 100, nullable: true })
   idempotencyKey!: string | null;

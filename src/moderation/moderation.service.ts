@@ -19,6 +19,8 @@ export interface Transition {
   findings?: Finding[];
   /** The comment's article, when the caller already knows it (saves a read). */
   articleId?: string;
+  /** The normalised-text hash the rules computed (stored for the duplicate rules). */
+  textHash?: string;
 }
 
 export type TransitionResult =
@@ -70,6 +72,7 @@ export class ModerationService {
           publishedAt,
           ...(t.findings ? { findings: t.findings } : {}),
           ...(byModerator ? { reportCount: 0, reportedAt: null, hiddenAt: null } : {}),
+          ...(t.textHash ? { textHash: t.textHash } : {}),
         })
         .where('id = :id AND status = :previous', { id: t.commentId, previous });
       if (clearsReports) update.andWhere('reported_at IS NOT NULL');
