@@ -8,6 +8,7 @@ import { DemoModule } from './demo/demo.module.js';
 import { CommentsModule } from './comments/comments.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
 @Global()
@@ -43,6 +44,7 @@ export class AppModule {
         ...sharedImports(config, { worker: config.runWorkerInProcess }),
         CommentsModule,
         HealthModule,
+        MetricsModule,
         DemoModule,
         ...(config.emulator ? [EmulatorModule] : []),
       ],

@@ -10,6 +10,10 @@ export interface CommentChanged {
   commentId: string;
   from: CommentStatus | null;
   to: CommentStatus;
+  /** Who decided (older publishers may leave these out). */
+  actor?: 'rules' | 'moderator' | 'system';
+  actorId?: string | null;
+  reason?: string | null;
 }
 
 type Listener = (event: CommentChanged) => void;

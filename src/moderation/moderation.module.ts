@@ -5,6 +5,7 @@ import { CommentEvents } from '../comments/comment-events.js';
 import { Comment } from '../comments/comment.entity.js';
 import { OutboxEntry } from '../comments/outbox.entity.js';
 import { OutboxRelay } from '../comments/outbox.relay.js';
+import { DecisionStats } from '../metrics/decision-stats.js';
 import { ModerateComment } from './moderate-comment.js';
 import { ModerationLogEntry } from './moderation-log.entity.js';
 import { ModerationQueue } from './moderation.queue.js';
@@ -16,14 +17,14 @@ import { RulesService } from './rules.service.js';
 @Module({})
 export class ModerationModule {
   static register(options: { worker: boolean }): DynamicModule {
-    const providers: Provider[] = [ModerationService, CommentEvents, ModerationQueue, OutboxRelay, RulesService, ModerateComment];
+    const providers: Provider[] = [ModerationService, CommentEvents, ModerationQueue, OutboxRelay, RulesService, ModerateComment, DecisionStats];
     if (options.worker) providers.push(ModerationWorker);
     return {
       module: ModerationModule,
       global: true,
       imports: [TypeOrmModule.forFeature([Comment, Article, ModerationLogEntry, OutboxEntry])],
       providers,
-      exports: [ModerationService, CommentEvents, ModerationQueue, OutboxRelay, RulesService],
+      exports: [ModerationService, CommentEvents, ModerationQueue, OutboxRelay, RulesService, DecisionStats],
     };
   }
 }
