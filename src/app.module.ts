@@ -4,6 +4,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { EmulatorModule } from './auth/emulator/emulator.module.js';
 import { AppConfig } from './config.js';
 import { DatabaseModule } from './db/database.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { CommentsModule } from './comments/comments.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
@@ -45,6 +46,7 @@ export class AppModule {
         CommentsModule,
         HealthModule,
         MetricsModule,
+        DashboardModule,
         DemoModule,
         ...(config.emulator ? [EmulatorModule] : []),
       ],
