@@ -10,6 +10,7 @@ import { CommentsModule } from './comments/comments.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ModeratorsModule } from './moderators/moderators.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
 @Global()
@@ -44,6 +45,7 @@ export class AppModule {
       imports: [
         ...sharedImports(config, { worker: config.runWorkerInProcess }),
         CommentsModule,
+        ModeratorsModule,
         HealthModule,
         MetricsModule,
         DashboardModule,

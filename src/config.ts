@@ -115,6 +115,14 @@ const envSchema = z.object({
   FACEBOOK_AUTHORIZE_URL: optionalHttpUrl,
   FACEBOOK_TOKEN_URL: optionalHttpUrl,
   FACEBOOK_PROFILE_URL: optionalHttpUrl,
+  MODERATOR_ADMIN_EMAIL: optionalText.pipe(z.email({ message: 'an email address' }).optional()),
+  MODERATOR_ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, 'at least 12 characters').optional()),
+  MODERATOR_SESSION_TTL: positiveInt(12 * 3600),
+  MODERATOR_LOCKOUT_ATTEMPTS: positiveInt(5),
+  MODERATOR_LOCKOUT_IP_ATTEMPTS: positiveInt(20),
+  MODERATOR_LOCKOUT_SECONDS: positiveInt(15 * 60),
+  REPORT_THRESHOLD: positiveInt(3),
+  HIDE_REPORTED: bool(false),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -171,6 +179,19 @@ export class AppConfig {
   metricsToken?: string;
   twitter!: TwitterConfig | null;
   facebook!: FacebookConfig | null;
+  /** The first admin, created at start when there is no admin yet (a generated password otherwise). */
+  moderatorAdminEmail?: string;
+  moderatorAdminPassword?: string;
+  /** Lifetime of a moderator's dashboard session and bearer token. */
+  moderatorSessionTtlSeconds!: number;
+  /** Failed sign-ins per account (and per IP) before sign-in is refused for moderatorLockoutSeconds. */
+  moderatorLockoutAttempts!: number;
+  moderatorLockoutIpAttempts!: number;
+  moderatorLockoutSeconds!: number;
+  /** Distinct readers' reports that put a comment in the `reported` queue. */
+  reportThreshold!: number;
+  /** Keep reported comments out of the public list until a moderator decides. */
+  hideReported!: boolean;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -307,5 +328,13 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     metricsToken: env.METRICS_TOKEN,
     twitter,
     facebook,
+    moderatorAdminEmail: env.MODERATOR_ADMIN_EMAIL?.toLowerCase(),
+    moderatorAdminPassword: env.MODERATOR_ADMIN_PASSWORD,
+    moderatorSessionTtlSeconds: env.MODERATOR_SESSION_TTL,
+    moderatorLockoutAttempts: env.MODERATOR_LOCKOUT_ATTEMPTS,
+    moderatorLockoutIpAttempts: env.MODERATOR_LOCKOUT_IP_ATTEMPTS,
+    moderatorLockoutSeconds: env.MODERATOR_LOCKOUT_SECONDS,
+    reportThreshold: env.REPORT_THRESHOLD,
+    hideReported: env.HIDE_REPORTED,
   });
 }

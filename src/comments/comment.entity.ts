@@ -44,4 +44,16 @@ export class Comment {
 
   @Column({ name: 'published_at', type: Date, nullable: true })
   publishedAt!: Date | null;
+
+  /** Distinct readers who reported it since a moderator last cleared it. */
+  @Column({ name: 'report_count', type: 'integer', default: 0 })
+  reportCount!: number;
+
+  /** When it reached REPORT_THRESHOLD (it is in the `reported` queue while set). */
+  @Column({ name: 'reported_at', type: Date, nullable: true })
+  reportedAt!: Date | null;
+
+  /** Set while HIDE_REPORTED keeps a reported comment out of the public list. */
+  @Column({ name: 'hidden_at', type: Date, nullable: true })
+  hiddenAt!: Date | null;
 }

@@ -118,6 +118,9 @@ export class CommentsService {
       createdAt: now,
       decidedAt: null,
       publishedAt: null,
+      reportCount: 0,
+      reportedAt: null,
+      hiddenAt: null,
     });
     const newArticle = article
       ? undefined

@@ -2,6 +2,10 @@ import { Commenter } from '../auth/commenter.entity.js';
 import { Article } from '../comments/article.entity.js';
 import { Comment } from '../comments/comment.entity.js';
 import { OutboxEntry } from '../comments/outbox.entity.js';
+import { AuditEntry } from '../moderation/audit-entry.entity.js';
+import { CommenterBan } from '../moderation/ban.entity.js';
 import { ModerationLogEntry } from '../moderation/moderation-log.entity.js';
+import { CommentReport } from '../moderation/report.entity.js';
+import { Moderator } from '../moderators/moderator.entity.js';
 
-export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry];
+export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry];

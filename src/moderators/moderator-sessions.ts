@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AppConfig } from '../config.js';
+import { AppError } from '../errors.js';
+import { InjectRedis } from '../redis/redis.module.js';
+
+/** The dashboard's cookie: separate from the readers' `cs_session`, so a reader's cookie never reaches moderation. */
+export const MODERATOR_COOKIE = 'cs_mod';
+
+export interface ModeratorSession {
+  moderatorId: string;
+  /** Double-submit token: cookie-authenticated writes must repeat it in X-CSRF-Token. */
+  csrfToken: string;
+  expiresAt: string;
+}
+
+/** Dashboard sessions in Redis (all replicas see them; sign-out ends them everywhere). */
+@Injectable()
+export class ModeratorSessions {
+  constructor(
+    private readonly config: AppConfig,
+    @InjectRedis() private readonly redis: Redis,
+  ) {}
+
+  private key(id: string): string {
+    return `cs:modsess:${id}`;
+  }
+
+  async create(moderatorId: string): Promise<{ id: string; session: ModeratorSession }> {
+    const id = randomBytes(32).toString('base64url');
+    const ttl = this.config.moderatorSessionTtlSeconds;
+    const session: ModeratorSession = {
+      moderatorId,
+      csrfToken: randomBytes(32).toString('base64url'),
+      expiresAt: new Date(Date.now() + ttl * 1000).toISOString(),
+    };
+    try {
+      await this.redis.set(this.key(id), JSON.stringify(session), 'EX', ttl);
+    } catch {
+      throw new AppError('SESSION_UNAVAILABLE', 503, 'Sign-in is unavailable for a moment; please try again shortly', {}, { 'retry-after': '5' });
+    }
+    return { id, session };
+  }
+
+  async get(id: string): Promise<ModeratorSession | null> {
+    if (!/^[\w-]{20,100}$/.test(id)) return null;
+    const raw = await this.redis.get(this.key(id)).catch(() => null);
+    return raw ? (JSON.parse(raw) as ModeratorSession) : null;
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.redis.del(this.key(id)).catch(() => 0);
+  }
+}

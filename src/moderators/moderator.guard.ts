@@ -1,0 +1,93 @@
+import { timingSafeEqual } from 'node:crypto';
+import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { bearerToken } from '../auth/commenter.guard.js';
+import { TokensService, type TokenClaims } from '../auth/tokens.service.js';
+import { AppError } from '../errors.js';
+import { MODERATOR_COOKIE, ModeratorSessions, type ModeratorSession } from './moderator-sessions.js';
+import type { Moderator, ModeratorRole } from './moderator.entity.js';
+import { ModeratorsService } from './moderators.service.js';
+
+export interface ModeratorRequest extends FastifyRequest {
+  moderator?: Moderator;
+  moderatorAuth?: { kind: 'bearer'; claims: TokenClaims } | { kind: 'cookie'; sessionId: string; session: ModeratorSession };
+}
+
+const ROLE = 'moderatorRole';
+/** Only admins (managing moderator accounts). */
+export const AdminOnly = () => SetMetadata(ROLE, 'admin' satisfies ModeratorRole);
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Everything under /api/moderation: a moderator's bearer token (API clients) or dashboard cookie
+ * (with the CSRF token on writes). A reader's token or cookie is recognised and refused (403).
+ */
+@Injectable()
+export class ModeratorGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokensService,
+    private readonly sessions: ModeratorSessions,
+    private readonly moderators: ModeratorsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<ModeratorRequest>();
+    const moderatorId = await this.authenticate(request);
+    const moderator = await this.moderators.findById(moderatorId);
+    if (!moderator || moderator.status !== 'active') throw new AppError('UNAUTHENTICATED', 401, 'This moderator account is disabled or gone; sign in again');
+    const role = this.reflector.getAllAndOverride<ModeratorRole | undefined>(ROLE, [context.getHandler(), context.getClass()]);
+    if (role === 'admin' && moderator.role !== 'admin') throw new AppError('FORBIDDEN', 403, 'Only admins may do this');
+    request.moderator = moderator;
+    return true;
+  }
+
+  private async authenticate(request: ModeratorRequest): Promise<string> {
+    const token = bearerToken(request);
+    if (token) {
+      const claims = await this.verifyToken(token);
+      request.moderatorAuth = { kind: 'bearer', claims };
+      return claims.sub;
+    }
+    const sessionId = request.cookies?.[MODERATOR_COOKIE];
+    if (sessionId) {
+      const session = await this.sessions.get(sessionId);
+      if (!session) throw new AppError('UNAUTHENTICATED', 401, 'The moderator session has ended; sign in again');
+      if (!SAFE_METHODS.has(request.method)) {
+        const sent = request.headers['x-csrf-token'];
+        if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {
+          throw new AppError('CSRF_FAILED', 403, 'Missing or wrong X-CSRF-Token header');
+        }
+      }
+      request.moderatorAuth = { kind: 'cookie', sessionId, session };
+      return session.moderatorId;
+    }
+    if (request.session?.commenterId) throw new AppError('FORBIDDEN', 403, 'Readers have no access to moderation');
+    throw new AppError('UNAUTHENTICATED', 401, 'Sign in as a moderator');
+  }
+
+  private async verifyToken(token: string): Promise<TokenClaims> {
+    try {
+      return await this.tokens.verify(token, 'moderator');
+    } catch (err) {
+      const commenter = await this.tokens.verify(token, 'commenter').then(
+        () => true,
+        () => false,
+      );
+      if (commenter) throw new AppError('FORBIDDEN', 403, 'Readers have no access to moderation');
+      throw err;
+    }
+  }
+}
+
+export const CurrentModerator = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Moderator => context.switchToHttp().getRequest<ModeratorRequest>().moderator!,
+);

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ModeratorSessions } from './moderator-sessions.js';
+import { ModeratorGuard } from './moderator.guard.js';
+import { ModeratorsController } from './moderators.controller.js';
+import { ModeratorsService } from './moderators.service.js';
+import { SessionController } from './session.controller.js';
+import { SignInThrottle } from './sign-in-throttle.js';
+
+/** Moderator accounts, sign-in and the guard every /api/moderation route stands behind. API only. */
+@Module({
+  controllers: [SessionController, ModeratorsController],
+  providers: [ModeratorsService, ModeratorSessions, SignInThrottle, ModeratorGuard],
+  exports: [ModeratorsService, ModeratorSessions, ModeratorGuard],
+})
+export class ModeratorsModule {}
