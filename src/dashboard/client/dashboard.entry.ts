@@ -2,7 +2,7 @@ import { ApiError, del, get, post, query, setCsrfToken } from './api.js';
 import { clear, h } from './dom.js';
 import { highlighted } from './highlight.js';
 import { initialLang, texts, type Lang, type Text } from './i18n.js';
-import { QUEUES, REASONS, queueOfStatus, toItem, type Item, type Me, type Queue } from './model.js';
+import { QUEUES, REASONS, belongsTo, reportsByReason, toItem, type Item, type Me, type Queue, type QueueItem } from './model.js';
 
 type View = Queue | 'log' | 'moderators';
 
@@ -136,26 +136,30 @@ function setLive(live: boolean): void {
 
 async function onNewItem(data: { commentId: string; queue: Queue }): Promise<void> {
   if (data.queue !== state.view || state.items.some((i) => i.id === data.commentId)) return;
-  // `review` is oldest first: a new item belongs at the end, which is loaded only when nothing is left to page.
-  if (state.cursor) {
+  // `review` is oldest first: a new item belongs at the end, which is on screen only once every page is loaded.
+  if (state.cursor && data.queue === 'review') {
     announce(t.newItems(1, t[data.queue]));
     return;
   }
-  const page = await get<{ items: unknown[] }>(`/api/moderation/queue${query({ queue: state.view })}`).catch(() => null);
-  if (!page || data.queue !== state.view) return;
-  const fresh = page.items.map((raw) => toItem(raw as Record<string, unknown>)).filter((i) => !state.items.some((known) => known.id === i.id));
-  if (!fresh.length) return;
-  state.items.push(...fresh);
+  const raw = await get<QueueItem>(`/api/moderation/comments/${encodeURIComponent(data.commentId)}`).catch(() => null);
+  if (!raw || data.queue !== state.view || state.items.some((i) => i.id === data.commentId)) return;
+  const item = toItem(raw);
+  if (!belongsTo(item.comment, data.queue)) return;
+  if (data.queue === 'review') state.items.push(item);
+  else state.items.unshift(item);
+  if (data.queue !== 'review' && state.items.length > 1) state.current++;
+  const hadFocus = document.activeElement?.closest('#cards') != null;
   renderList();
-  announce(t.newItems(fresh.length, t[data.queue]));
+  focusCard(state.current, hadFocus);
+  announce(t.newItems(1, t[data.queue]));
 }
 
 function onDecision(data: { commentId: string; to: string; moderatorId: string | null }): void {
-  const index = state.items.findIndex((i) => i.id === data.commentId);
-  if (index === -1 || data.moderatorId === state.me?.id) return;
-  const item = state.items[index]!;
-  if (queueOfStatus(data.to) === state.view && state.view !== 'reported') return;
+  const item = state.items.find((i) => i.id === data.commentId);
+  if (!item || data.moderatorId === state.me?.id || state.view === 'log' || state.view === 'moderators') return;
+  if (data.to === item.comment.status && state.view !== 'reported') return;
   removeItem(item.id);
+  announce(t.decidedElsewhere);
 }
 
 // ---------------------------------------------------------------- views
@@ -177,7 +181,7 @@ async function loadView(view: View, append = false): Promise<void> {
       `/api/moderation/queue${query({ queue: view, cursor: append ? state.cursor : null })}`,
     );
     if (state.view !== view) return;
-    state.items.push(...page.items.map((raw) => toItem(raw as Record<string, unknown>)));
+    state.items.push(...(page.items as QueueItem[]).map(toItem));
     state.cursor = page.nextCursor ?? null;
     renderList();
     if (!append) focusCard(0, false);
@@ -188,9 +192,9 @@ async function loadView(view: View, append = false): Promise<void> {
 }
 
 async function refreshCounts(): Promise<void> {
-  const counts = await get<Record<string, unknown>>('/api/moderation/queue/counts').catch(() => null);
+  const counts = await get<Record<string, number>>('/api/moderation/queue/counts').catch(() => null);
   if (counts) {
-    state.counts = (counts.counts as Record<string, number>) ?? (counts as Record<string, number>);
+    state.counts = counts;
     renderTabs();
   }
 }
@@ -265,62 +269,58 @@ function bulkBar(): HTMLElement {
     { class: 'bulk', role: 'region', 'aria-label': t.selected(state.selected.size) },
     h('span', {}, t.selected(state.selected.size)),
     h('button', { type: 'button', onclick: () => void decide('approve') }, t.approveSelected),
-    h('button', { type: 'button', onclick: () => openReasons() }, t.rejectSelected),
+    h('button', { type: 'button', onclick: () => openReasons([...state.selected]) }, t.rejectSelected),
     h('button', { type: 'button', class: 'link', onclick: () => { state.selected.clear(); renderList(); } }, t.clearSelection),
   );
 }
 
 function card(item: Item, index: number): HTMLElement {
+  const c = item.comment;
   const titleId = `c-${item.id}-title`;
   const selected = state.selected.has(item.id);
-  const canApprove = item.status !== 'published' || state.view === 'reported';
-  const canReject = item.status !== 'rejected';
-  const li = h(
+  const canApprove = c.status !== 'published' || state.view === 'reported';
+  const canReject = c.status !== 'rejected';
+  const reports = reportsByReason(item);
+  return h(
     'li',
     {
       class: `card${index === state.current ? ' current' : ''}${selected ? ' selected' : ''}`,
       id: `c-${item.id}`,
       tabindex: index === state.current ? 0 : -1,
       'aria-labelledby': titleId,
+      'aria-describedby': `c-${item.id}-body`,
       'data-id': item.id,
-      onfocus: () => {
-        if (state.current !== index) focusCard(index, false);
+      onfocus: (e: Event) => {
+        if (e.target === e.currentTarget && state.current !== index) focusCard(index, false);
       },
     },
     h(
       'div',
       { class: 'meta' },
-      h('input', {
-        type: 'checkbox',
-        id: `s-${item.id}`,
-        checked: selected,
-        'aria-label': `${t.select}: ${item.author.name}`,
-        onchange: () => toggleSelect(item.id),
-      }),
-      h('span', { id: titleId, class: 'author' }, item.author.name),
-      h('span', { class: 'article' }, `${t.on} `, item.articleUrl ? h('a', { href: item.articleUrl, rel: 'noopener noreferrer', target: '_blank' }, item.articleTitle ?? item.articleId) : (item.articleTitle ?? item.articleId)),
-      h('time', { datetime: item.createdAt }, formatTime(item.createdAt)),
-      item.status !== 'in_review' ? h('span', { class: `status ${item.status}` }, t[queueOfStatus(item.status) ?? 'review'] ?? item.status) : null,
+      h('input', { type: 'checkbox', id: `s-${item.id}`, checked: selected, 'aria-label': `${t.select}: ${item.author.displayName}`, onchange: () => toggleSelect(item.id) }),
+      h('span', { id: titleId, class: 'author' }, item.author.displayName || item.author.id, item.author.banned ? h('span', { class: 'banned' }, ` (${t.bannedBadge})`) : null),
+      h('span', { class: 'article' }, `${t.on} `, item.article.url ? h('a', { href: item.article.url, rel: 'noopener noreferrer', target: '_blank' }, item.article.title ?? item.article.id) : (item.article.title ?? item.article.id)),
+      h('time', { datetime: c.createdAt }, formatTime(c.createdAt)),
+      c.status !== 'in_review' ? h('span', { class: `status ${c.status}` }, statusLabel(c.status), c.reason ? ` · ${t.reasons[c.reason] ?? c.reason}` : '') : null,
     ),
     item.notice ? h('p', { class: 'notice', role: 'alert' }, item.notice) : null,
-    h('p', { class: 'body', lang: '' }, ...highlighted(item.body, item.findings, (rule) => `${t.rules}: ${rule}`)),
-    item.findings.length
-      ? h('p', { class: 'findings' }, `${t.findings}: `, item.findings.map((f) => `${f.rule} “${item.body.slice(f.start, f.end)}”`).join(', '))
-      : null,
-    item.reportCount
-      ? h('p', { class: 'reports' }, `${t.reportReasons} (${item.reportCount}): `, item.reports.map((r) => `${t.reasons[r.reason] ?? r.reason} ×${r.count}`).join(', '))
-      : null,
+    h('p', { class: 'body', id: `c-${item.id}-body` }, ...highlighted(c.body, item.findings, (rule) => `${t.rules}: ${rule}`)),
+    item.findings.length ? h('p', { class: 'findings' }, `${t.findings}: `, item.findings.map((f) => `${f.rule} “${c.body.slice(f.start, f.end)}”`).join(', ')) : null,
+    reports.length ? h('p', { class: 'reports' }, `${t.reportReasons} (${item.reports.length}): `, reports.map((r) => `${t.reasons[r.reason] ?? r.reason} ×${r.count}`).join(', ')) : null,
     state.openHistory.has(item.id) ? historyPanel(item) : null,
     h(
       'div',
       { class: 'actions' },
       canApprove ? h('button', { type: 'button', class: 'approve', onclick: () => void decide('approve', [item.id]) }, t.approve, h('kbd', {}, 'a')) : null,
-      canReject ? h('button', { type: 'button', class: 'reject', onclick: () => { focusCard(index, false); openReasons(); } }, t.reject, h('kbd', {}, 'r')) : null,
+      canReject ? h('button', { type: 'button', class: 'reject', onclick: () => { focusCard(index, false); openReasons([item.id]); } }, t.reject, h('kbd', {}, 'r')) : null,
       h('button', { type: 'button', onclick: () => void openBan(item) }, t.ban, h('kbd', {}, 'b')),
       h('button', { type: 'button', 'aria-expanded': state.openHistory.has(item.id), onclick: () => void toggleHistory(item) }, t.history, h('kbd', {}, 'h')),
     ),
   );
-  return li;
+}
+
+function statusLabel(status: string): string {
+  return status === 'in_review' ? t.review : status === 'published' ? t.published : status === 'rejected' ? t.rejected : status;
 }
 
 function formatTime(iso: string): string {
@@ -328,21 +328,30 @@ function formatTime(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(state.lang === 'ko' ? 'ko-KR' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
 }
 
+interface Profile {
+  recent: Array<{ id: string; body: string; status: string; createdAt: string }>;
+}
+
 function historyPanel(item: Item): HTMLElement {
-  const history = state.histories.get(item.author.id) ?? item.author.summary ?? {};
-  const rows: Array<[string, string]> = [];
-  const flat = (value: unknown): string =>
-    value && typeof value === 'object'
-      ? Object.entries(value as Record<string, unknown>).map(([k, v]) => `${t[queueOfStatus(k) ?? ('' as never)] ?? k}: ${flat(v)}`).join(', ')
-      : String(value ?? t.none);
-  for (const [key, value] of Object.entries(history)) {
-    if (key === 'id' || key === 'commenter' || key === 'profile') continue;
-    rows.push([key, Array.isArray(value) ? (value.length ? value.map((v) => flat(v)).join('; ') : t.none) : flat(value)]);
-  }
+  const a = item.author;
+  const counts = a.history;
+  const profile = state.histories.get(a.id) as Profile | undefined;
   return h(
     'div',
-    { class: 'history', role: 'region', 'aria-label': `${t.history}: ${item.author.name}` },
-    h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    { class: 'history', role: 'region', 'aria-label': `${t.history}: ${a.displayName}` },
+    h(
+      'dl',
+      {},
+      h('dt', {}, t.statusCounts),
+      h('dd', {}, `${t.published} ${counts.published} · ${t.review} ${counts.in_review} · ${t.rejected} ${counts.rejected} · ${t.total} ${counts.total}`),
+      h('dt', {}, t.firstSeen),
+      h('dd', {}, formatTime(a.firstSeenAt)),
+      h('dt', {}, t.bans),
+      h('dd', {}, a.bans.length ? a.bans.map((b) => `${b.reason} (${formatTime(b.createdAt)}${b.until ? ` → ${formatTime(b.until)}` : ''}${b.active ? `, ${t.bannedBadge}` : ''})`).join('; ') : t.none),
+    ),
+    profile?.recent.length
+      ? h('ul', { class: 'recent' }, ...profile.recent.filter((r) => r.id !== item.id).slice(0, 5).map((r) => h('li', {}, h('span', { class: `status ${r.status}` }, statusLabel(r.status)), ' ', r.body.length > 140 ? `${r.body.slice(0, 140)}…` : r.body)))
+      : null,
   );
 }
 
@@ -406,32 +415,44 @@ function removeItem(id: string): void {
 async function decide(action: 'approve' | 'reject', ids?: string[], reason?: string): Promise<void> {
   const targets = ids ?? (state.selected.size ? [...state.selected] : currentItem() ? [currentItem()!.id] : []);
   if (!targets.length) return;
-  const body = action === 'reject' ? { reason } : {};
+  const done = action === 'approve' ? t.approved : t.rejectedDone;
   try {
     if (targets.length === 1) {
-      await post(`/api/moderation/comments/${targets[0]}/${action}`, body);
-    } else {
-      await post('/api/moderation/comments/bulk', { ids: targets, action, ...(reason ? { reason } : {}) });
+      await post(`/api/moderation/comments/${targets[0]}/${action}`, action === 'reject' ? { reason } : {});
+      announce(done);
+      removeItem(targets[0]!);
+      return;
     }
-    announce(`${action === 'approve' ? t.approved : t.rejectedDone}${targets.length > 1 ? ` (${targets.length})` : ''}`);
-    for (const id of targets) removeItem(id);
+    const { results } = await post<{ results: Array<{ id: string; ok: boolean; error?: string; status?: string | null }> }>('/api/moderation/comments/bulk', {
+      ids: targets,
+      action,
+      ...(reason ? { reason } : {}),
+    });
+    const failed = results.filter((r) => !r.ok);
+    for (const r of results) if (r.ok) removeItem(r.id);
+    announce(`${done} (${results.length - failed.length})`);
+    for (const r of failed) await refreshCard(r.id, r.error === 'CONFLICT' ? t.conflict : `${t.failed}${r.error}`);
+    if (failed.length) alertError(t.conflict);
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'CONFLICT') return conflict(targets[0]!, err);
+    if (err instanceof ApiError && err.code === 'CONFLICT') {
+      await refreshCard(targets[0]!, t.conflict);
+      alertError(t.conflict);
+      return;
+    }
     handleError(err);
   }
 }
 
-/** Someone else decided first: say so on the card and show the comment as it now is. */
-function conflict(id: string, err: ApiError): void {
-  const item = state.items.find((i) => i.id === id);
-  if (!item) return;
-  const current = (err.body.current ?? err.body.comment ?? {}) as Record<string, unknown>;
-  const status = (current.status ?? err.body.status) as string | undefined;
-  if (status) item.status = status;
-  item.notice = t.conflict;
+/** Someone else decided first: show the comment as it is now, with a notice saying so. */
+async function refreshCard(id: string, notice: string): Promise<void> {
+  const index = state.items.findIndex((i) => i.id === id);
+  if (index === -1) return;
+  const fresh = await get<QueueItem>(`/api/moderation/comments/${encodeURIComponent(id)}`).catch(() => null);
+  if (fresh) state.items[index] = toItem(fresh);
+  state.items[index]!.notice = notice;
+  state.selected.delete(id);
   renderList();
   focusCard(state.current, true);
-  alertError(t.conflict);
 }
 
 function handleError(err: unknown): void {
@@ -443,6 +464,8 @@ function handleError(err: unknown): void {
 }
 
 // ---------------------------------------------------------------- dialogs
+
+let rejectTargets: string[] | undefined;
 
 function dialog(title: string, content: HTMLElement[], onClose?: () => void): HTMLDialogElement {
   const titleId = `d-${Date.now()}`;
@@ -458,8 +481,9 @@ function dialog(title: string, content: HTMLElement[], onClose?: () => void): HT
   return d;
 }
 
-function openReasons(): void {
+function openReasons(ids?: string[]): void {
   state.pending = 'reject';
+  rejectTargets = ids;
   const d = dialog(
     t.chooseReason,
     [
@@ -467,7 +491,7 @@ function openReasons(): void {
         'ol',
         { class: 'reasons' },
         ...REASONS.map((reason, i) =>
-          h('li', {}, h('button', { type: 'button', 'data-reason': reason, onclick: () => { d.close(); void decide('reject', undefined, reason); } }, h('kbd', {}, String(i + 1)), ' ', t.reasons[reason]!)),
+          h('li', {}, h('button', { type: 'button', 'data-reason': reason, onclick: () => { d.close(); void decide('reject', rejectTargets, reason); } }, h('kbd', {}, String(i + 1)), ' ', t.reasons[reason]!)),
         ),
       ),
       h('button', { type: 'button', class: 'link', onclick: () => d.close() }, t.cancel),
@@ -486,14 +510,16 @@ async function openBan(item: Item | undefined): Promise<void> {
     h('option', { value: '' }, t.banForever),
     ...[1, 7, 30].map((days) => h('option', { value: String(days) }, t.days(days))),
   );
+  const rejectPending = h('input', { id: 'ban-reject', type: 'checkbox', checked: true });
   const form = h(
     'form',
     { method: 'dialog' },
-    h('p', {}, item.author.name),
+    h('p', {}, item.author.displayName),
     h('label', { for: 'ban-reason' }, t.banReason),
     reason,
     h('label', { for: 'ban-until' }, t.banUntil),
     until,
+    h('label', { class: 'check' }, rejectPending, ` ${t.rejectPending}`),
     h('div', { class: 'actions' }, h('button', { type: 'submit', value: 'ban', class: 'reject' }, t.banConfirm), h('button', { type: 'submit', value: 'cancel', class: 'link' }, t.cancel)),
   );
   const d = dialog(t.banTitle, [form]);
@@ -502,11 +528,15 @@ async function openBan(item: Item | undefined): Promise<void> {
     const submitter = (e as SubmitEvent).submitter as HTMLButtonElement | null;
     if (submitter?.value !== 'ban') return;
     const days = Number(until.value);
-    const body = { reason: reason.value, ...(days ? { until: new Date(Date.now() + days * 86_400_000).toISOString() } : {}) };
+    const body = { reason: reason.value, rejectPending: rejectPending.checked, ...(days ? { until: new Date(Date.now() + days * 86_400_000).toISOString() } : {}) };
     try {
-      await post(`/api/moderation/commenters/${encodeURIComponent(item.author.id)}/ban`, body);
+      const result = await post<{ rejected: string[] }>(`/api/moderation/commenters/${encodeURIComponent(item.author.id)}/ban`, body);
       announce(t.banned);
       state.histories.delete(item.author.id);
+      for (const other of state.items) if (other.author.id === item.author.id) other.author.banned = true;
+      for (const id of result.rejected ?? []) if (state.view === 'review') removeItem(id);
+      renderList();
+      focusCard(state.current, true);
     } catch (err) {
       handleError(err);
     }
@@ -525,21 +555,51 @@ function showKeys(): void {
 
 // ---------------------------------------------------------------- the audit log and moderators
 
+interface AuditView {
+  id: number;
+  at: string;
+  action: string;
+  moderator: { id: string; email: string } | null;
+  commentId: string | null;
+  commenterId: string | null;
+  targetModerator: { id: string; email: string } | null;
+  from: string | null;
+  to: string | null;
+  reason: string | null;
+  note: string | null;
+}
+
 async function loadLog(cursor?: string): Promise<void> {
   const main = document.getElementById('main')!;
   try {
-    const page = await get<{ items: Array<Record<string, unknown>>; nextCursor: string | null }>(`/api/moderation/log${query({ cursor })}`);
+    const page = await get<{ items: AuditView[]; nextCursor: string | null }>(`/api/moderation/log${query({ cursor })}`);
+    if (state.view !== 'log') return;
     if (!cursor) {
       clear(main);
-      main.append(h('h2', { id: 'view-title' }, t.log));
+      main.append(
+        h('h2', { id: 'view-title' }, t.log),
+        h(
+          'table',
+          { class: 'log' },
+          h('thead', {}, h('tr', {}, ...[t.when, t.action, t.who, t.comment, t.status, t.reason].map((c) => h('th', { scope: 'col' }, c)))),
+          h('tbody', {}),
+        ),
+      );
     }
-    const columns = page.items.length ? Object.keys(page.items[0]!).filter((k) => !['id'].includes(k)) : [];
-    const table =
-      (main.querySelector('table') as HTMLTableElement | null) ??
-      main.appendChild(h('table', { class: 'log' }, h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {})));
-    const tbody = table.querySelector('tbody')!;
-    for (const row of page.items) {
-      tbody.append(h('tr', {}, ...columns.map((c) => h('td', {}, cell(row[c])))));
+    const tbody = main.querySelector('tbody')!;
+    for (const e of page.items) {
+      tbody.append(
+        h(
+          'tr',
+          {},
+          h('td', {}, h('time', { datetime: e.at }, formatTime(e.at))),
+          h('td', {}, e.action),
+          h('td', {}, e.moderator?.email ?? t.system),
+          h('td', {}, e.commentId ?? e.targetModerator?.email ?? e.commenterId ?? ''),
+          h('td', {}, e.from || e.to ? `${e.from ? statusLabel(e.from) : '–'} → ${e.to ? statusLabel(e.to) : '–'}` : ''),
+          h('td', {}, [e.reason ? (t.reasons[e.reason] ?? e.reason) : '', e.note ?? ''].filter(Boolean).join(' — ')),
+        ),
+      );
     }
     main.querySelector('button.more')?.remove();
     if (page.nextCursor) main.append(h('button', { type: 'button', class: 'more', onclick: () => void loadLog(page.nextCursor!) }, t.loadMore));
@@ -549,17 +609,11 @@ async function loadLog(cursor?: string): Promise<void> {
   }
 }
 
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
 async function loadModerators(): Promise<void> {
   const main = document.getElementById('main')!;
   try {
-    const page = await get<{ items?: Array<Record<string, string>> } | Array<Record<string, string>>>('/api/moderation/moderators');
-    const list = Array.isArray(page) ? page : (page.items ?? []);
+    const { items: list } = await get<{ items: Array<Record<string, string>> }>('/api/moderation/moderators');
+    if (state.view !== 'moderators') return;
     clear(main);
     const email = h('input', { id: 'new-email', type: 'email', required: true });
     const role = h('select', { id: 'new-role' }, h('option', { value: 'moderator' }, 'moderator'), h('option', { value: 'admin' }, 'admin'));
@@ -628,8 +682,9 @@ document.addEventListener('keydown', (e) => {
     const n = Number(e.key);
     if (n >= 1 && n <= REASONS.length) {
       e.preventDefault();
+      const targets = rejectTargets;
       reasons.close();
-      void decide('reject', undefined, REASONS[n - 1]);
+      void decide('reject', targets, REASONS[n - 1]);
     }
     return;
   }
@@ -649,7 +704,7 @@ document.addEventListener('keydown', (e) => {
   else if (key === 'j') focusCard(state.current + 1);
   else if (key === 'k') focusCard(state.current - 1);
   else if (key === 'a') void decide('approve');
-  else if (key === 'r' && (state.selected.size || currentItem())) openReasons();
+  else if (key === 'r' && (state.selected.size || currentItem())) openReasons(state.selected.size ? undefined : [currentItem()!.id]);
   else if (key === 'b') void openBan(currentItem());
   else if (key === 'x' && currentItem()) toggleSelect(currentItem()!.id);
   else if (key === 'h' && currentItem()) void toggleHistory(currentItem()!);

@@ -88,6 +88,11 @@ const en = {
   article: 'Article',
   showKeys: 'Keyboard shortcuts',
   rules: 'rules',
+  decidedElsewhere: 'Another moderator decided a comment on screen; it was taken off the list.',
+  bannedBadge: 'banned',
+  total: 'total',
+  system: 'system',
+  rejectPending: 'Also reject their comments waiting for review',
 };
 
 type Text = typeof en;
@@ -181,6 +186,11 @@ const ko: Text = {
   article: '기사',
   showKeys: '단축키',
   rules: '규칙',
+  decidedElsewhere: '다른 관리자가 화면의 댓글을 처리해 목록에서 뺐습니다.',
+  bannedBadge: '차단됨',
+  total: '전체',
+  system: '시스템',
+  rejectPending: '검토 대기 중인 댓글도 거부',
 };
 
 const TEXTS: Record<Lang, Text> = { en, ko };

@@ -10,56 +10,57 @@ export interface Me {
   role: 'moderator' | 'admin';
 }
 
-export interface Item {
-  id: string;
-  body: string;
-  status: string;
-  reason: string | null;
+export interface StatusCounts {
+  pending: number;
+  in_review: number;
+  published: number;
+  rejected: number;
+  total: number;
+}
+
+export interface BanView {
+  reason: string;
+  until: string | null;
   createdAt: string;
-  articleId: string;
-  articleTitle: string | null;
-  articleUrl: string | null;
+  active: boolean;
+}
+
+/** GET /api/moderation/queue items and GET /api/moderation/comments/{id} (QueueItem on the server). */
+export interface QueueItem {
+  comment: { id: string; articleId: string; commenterId: string; body: string; status: string; reason: string | null; createdAt: string; reportCount: number; hidden: boolean };
+  article: { id: string; title: string | null; url: string | null };
   findings: Span[];
-  reports: Array<{ reason: string; count: number }>;
-  reportCount: number;
-  author: { id: string; name: string; summary: Record<string, unknown> | null };
+  reports: Array<{ reason: string; note: string | null; createdAt: string }>;
+  author: { id: string; displayName: string; provider: string; firstSeenAt: string; history: StatusCounts; banned: boolean; bans: BanView[] };
+}
+
+export interface Item extends QueueItem {
+  id: string;
   /** Shown on the card after a 409: someone else acted first. */
   notice?: string;
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** One queue item from GET /api/moderation/queue, flattened for rendering. */
-export function toItem(raw: Json): Item {
-  const c: Json = raw.comment ?? raw;
-  const article: Json = raw.article ?? {};
-  const author: Json = raw.author ?? {};
-  const reports: Json = raw.reports ?? {};
-  const byReason: Array<{ reason: string; count: number }> = Array.isArray(reports.byReason)
-    ? reports.byReason
-    : Array.isArray(reports)
-      ? reports
-      : Object.entries((reports.reasons ?? {}) as Record<string, number>).map(([reason, count]) => ({ reason, count }));
-  return {
-    id: String(c.id),
-    body: String(c.body ?? ''),
-    status: String(c.status ?? ''),
-    reason: (c.decisionReason ?? c.reason ?? null) as string | null,
-    createdAt: String(c.createdAt ?? ''),
-    articleId: String(article.id ?? c.articleId ?? ''),
-    articleTitle: (article.title ?? null) as string | null,
-    articleUrl: (article.url ?? null) as string | null,
-    findings: ((raw.findings ?? c.findings ?? []) as Span[]) || [],
-    reports: byReason,
-    reportCount: Number(reports.count ?? reports.total ?? byReason.reduce((n, r) => n + r.count, 0)),
-    author: {
-      id: String(author.id ?? c.commenterId ?? ''),
-      name: String(author.displayName ?? author.name ?? author.id ?? ''),
-      summary: (author.history ?? author.summary ?? null) as Record<string, unknown> | null,
-    },
-  };
+export function toItem(raw: QueueItem): Item {
+  return { ...raw, id: raw.comment.id };
 }
 
-export function queueOfStatus(status: string): Queue | null {
-  return status === 'in_review' ? 'review' : status === 'published' ? 'published' : status === 'rejected' ? 'rejected' : null;
+/** Report reasons with how many readers gave each. */
+export function reportsByReason(item: QueueItem): Array<{ reason: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const r of item.reports) counts.set(r.reason, (counts.get(r.reason) ?? 0) + 1);
+  return [...counts].map(([reason, count]) => ({ reason, count }));
+}
+
+/** Which queue a comment in this state belongs to (reported comments are also published). */
+export function belongsTo(item: { status: string; reportCount?: number; reportedAt?: string | null }, queue: Queue): boolean {
+  switch (queue) {
+    case 'review':
+      return item.status === 'in_review';
+    case 'rejected':
+      return item.status === 'rejected';
+    case 'published':
+      return item.status === 'published';
+    case 'reported':
+      return item.status === 'published' && (item.reportedAt != null || (item.reportCount ?? 0) > 0);
+  }
 }

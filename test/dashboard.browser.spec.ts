@@ -1,0 +1,137 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './support/app.js';
+import { launchChromium } from './support/chromium.js';
+import { DATABASES } from './support/databases.js';
+import { moderator } from './support/moderators.js';
+import { decided, post, reader, waitFor } from './support/readers.js';
+
+/** SCREENSHOTS=1 also writes docs/screenshots/*.png (desktop and phone width). */
+const SCREENSHOTS = process.env.SCREENSHOTS === '1';
+
+describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => {
+  let t: TestApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([startTestApp(kind), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function openDashboard(email: string, password: string, options: { width?: number; height?: number; locale?: string } = {}): Promise<{ page: Page; problems: string[] }> {
+    const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 }, locale: options.locale ?? 'en-US' });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('request', (r) => !r.url().startsWith(t.url) && problems.push(`outside request: ${r.url()}`));
+    await page.goto(`${t.url}/moderation`);
+    await page.getByLabel(/email|이메일/i).fill(email);
+    await page.getByLabel(/password|비밀번호/i).fill(password);
+    await page.getByRole('button', { name: /sign in|로그인/i }).click();
+    await page.locator('#live.on').waitFor();
+    return { page, problems };
+  }
+
+  test('sign in, see a held comment arrive live, approve it with the keyboard, find it published', async () => {
+    const m = await moderator(t);
+    const { page, problems } = await openDashboard(m.email, m.password);
+    await page.getByRole('heading', { name: 'Review' }).waitFor();
+
+    // Posted after the dashboard is open: it must arrive by itself.
+    const r = await reader(t, 'Held Reader');
+    const article = `${kind}-dash-${Date.now()}`;
+    const { id } = await (await post(r, article, { body: 'Honestly the minister is an idiot and should resign' })).json();
+    expect((await decided(r, id)).status).toBe('in_review');
+
+    const card = page.locator(`#c-${id}`);
+    await card.waitFor({ timeout: 5000 });
+    expect(await card.locator('mark.finding').textContent()).toBe('idiot');
+    expect(await card.locator('.author').textContent()).toContain('Held Reader');
+    await waitFor(async () => /1 new in Review/.test((await page.locator('#announcer').textContent()) ?? ''), 3000, 'the live region to announce it');
+    await waitFor(async () => (await page.locator('[data-count=review]').textContent())?.trim() === '1', 3000, 'the review count');
+
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`c-${id}`);
+    await page.keyboard.press('a');
+    await card.waitFor({ state: 'detached', timeout: 5000 });
+
+    const list = await waitFor(async () => {
+      const body = await (await fetch(`${t.url}/api/articles/${article}/comments`)).json();
+      return body.items.some((c: { id: string }) => c.id === id) ? body : undefined;
+    }, 5000, 'the comment in the public list');
+    expect(list.items.find((c: { id: string }) => c.id === id).body).toBe('Honestly the minister is an idiot and should resign');
+    await waitFor(async () => (await page.locator('[data-count=review]').textContent())?.trim() === '0', 3000, 'the review count back to 0');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  test('reject with r and a digit; a comment another moderator took shows a conflict', async () => {
+    const m = await moderator(t);
+    const other = await moderator(t);
+    const r = await reader(t);
+    const article = `${kind}-dash-2-${Date.now()}`;
+    const first = (await (await post(r, article, { body: 'You are all morons' })).json()).id as string;
+    const second = (await (await post(r, article, { body: 'Such a stupid take' })).json()).id as string;
+    await decided(r, first);
+    await decided(r, second);
+    const { page, problems } = await openDashboard(m.email, m.password, { locale: 'ko-KR' });
+    await page.getByRole('heading', { name: '검토' }).waitFor(); // Korean from the browser's language
+
+    await page.locator(`#c-${first}`).waitFor();
+    await page.locator(`#c-${first}`).focus();
+    await page.keyboard.press('r');
+    await page.locator('#reasons').waitFor();
+    await page.keyboard.press('2'); // abuse
+    await page.locator(`#c-${first}`).waitFor({ state: 'detached' });
+    const rejected = await (await m.api.get(`/api/moderation/comments/${first}`)).json();
+    expect(rejected.comment).toMatchObject({ status: 'rejected', reason: 'abuse' });
+
+    // Another moderator approves the second one behind this dashboard's back, then this one tries.
+    await page.evaluate(() => {
+      // Stop live updates so the card stays on screen and the 409 path is taken.
+      (window as unknown as { EventSource: unknown }).EventSource = undefined;
+    });
+    const approved = await other.api.post(`/api/moderation/comments/${second}/approve`, {});
+    expect(approved.status).toBe(200);
+    if (await page.locator(`#c-${second}`).count()) {
+      await page.locator(`#c-${second}`).focus();
+      await page.keyboard.press('a');
+      await page.locator(`#c-${second} .notice`).waitFor();
+      expect(await page.locator(`#c-${second} .notice`).textContent()).toContain('다른 관리자');
+    } else {
+      // the live stream was quicker and took the card away: also right
+      expect(await page.locator('#announcer').textContent()).toBeTruthy();
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  (SCREENSHOTS && kind === 'sqlite' ? test : test.skip)('screenshots for the docs', async () => {
+    const m = await moderator(t, 'admin', 'desk@news.example');
+    const article = `screenshots-${Date.now()}`;
+    const names = ['Kim Minji', 'Alex Moore', '이서준'];
+    const bodies = [
+      'The minister is an idiot if he thinks this budget adds up.',
+      '이 기사 쓴 기자는 바보 아닌가요? 출처가 하나도 없네요.',
+      'Full story and the leaked memo here: https://example.org/memo',
+    ];
+    for (const [i, body] of bodies.entries()) {
+      const author = await reader(t, names[i]!);
+      await decided(author, (await (await post(author, article, { body })).json()).id);
+    }
+    mkdirSync('docs/screenshots', { recursive: true });
+    for (const [name, size] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
+      const { page } = await openDashboard(m.email, m.password, size);
+      await page.locator('.card').first().waitFor();
+      await page.locator('.card').first().focus();
+      await page.keyboard.press('h');
+      await page.locator('.history').waitFor();
+      await page.screenshot({ path: `docs/screenshots/dashboard-${name}.png`, fullPage: name === 'desktop' });
+      await page.context().close();
+    }
+  });
+});
