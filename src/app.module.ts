@@ -10,6 +10,7 @@ import { CommentsModule } from './comments/comments.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ModerationApiModule } from './moderation/moderation-api.module.js';
 import { ModeratorsModule } from './moderators/moderators.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
@@ -46,6 +47,7 @@ export class AppModule {
         ...sharedImports(config, { worker: config.runWorkerInProcess }),
         CommentsModule,
         ModeratorsModule,
+        ModerationApiModule,
         HealthModule,
         MetricsModule,
         DashboardModule,

@@ -1,5 +1,4 @@
 import { LiveEvents } from '../src/dashboard/live-events.js';
-import { ModerationService } from '../src/moderation/moderation.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { DATABASES } from './support/databases.js';
 import { EventStream } from './support/event-stream.js';
@@ -50,7 +49,7 @@ describe.each(DATABASES)('GET /api/moderation/events on %s', (kind) => {
     await waitFor(async () => t.app.get(LiveEvents).size === before, 2000, 'the stream to be dropped');
   });
 
-  test('a held comment arrives as an item; another moderator’s decision arrives as a decision', async () => {
+  test('a held comment arrives as an item; another moderator’s decision arrives as a decision; counts follow', async () => {
     const watcher = await moderator(t);
     const other = await moderator(t);
     const stream = await open(t, { authorization: `Bearer ${watcher.token}` });
@@ -62,8 +61,9 @@ describe.each(DATABASES)('GET /api/moderation/events on %s', (kind) => {
     expect((await decided(r, id)).status).toBe('in_review');
     expect(await stream.next('item', (d) => d.commentId === id)).toEqual({ commentId: id, articleId: article, queue: 'review' });
 
-    // The other moderator approves (through the one status service, as the moderation API does).
-    await t.app.get(ModerationService).transition({ commentId: id, from: ['in_review'], to: 'published', actor: 'moderator', actorId: other.id });
+    expect(await stream.next('counts', (d) => d.review === 1)).toEqual({ review: 1, reported: 0, rejected: 0, published: 0 });
+
+    expect((await other.api.post(`/api/moderation/comments/${id}/approve`, {})).status).toBe(200);
     expect(await stream.next('decision', (d) => d.commentId === id)).toEqual({
       commentId: id,
       articleId: article,
@@ -73,6 +73,7 @@ describe.each(DATABASES)('GET /api/moderation/events on %s', (kind) => {
       moderatorId: other.id,
       reason: null,
     });
+    expect(await stream.next('counts', (d) => d.published === 1)).toEqual({ review: 0, reported: 0, rejected: 0, published: 1 });
   });
 
   test('a decision made in another API process reaches this one (Redis pub/sub)', async () => {
@@ -86,7 +87,7 @@ describe.each(DATABASES)('GET /api/moderation/events on %s', (kind) => {
       const { id } = await (await post(r, `${kind}-events-2-${Date.now()}`, { body: 'What a stupid idea' })).json();
       expect((await decided(r, id)).status).toBe('in_review');
       await stream.next('item', (d) => d.commentId === id);
-      await t.app.get(ModerationService).transition({ commentId: id, from: ['in_review'], to: 'rejected', actor: 'moderator', actorId: m.id, reason: 'abuse' });
+      expect((await m.api.post(`/api/moderation/comments/${id}/reject`, { reason: 'abuse' })).status).toBe(200);
       expect(await stream.next('decision', (d) => d.commentId === id)).toMatchObject({ to: 'rejected', moderatorId: m.id, reason: 'abuse' });
     } finally {
       await second.close();

@@ -72,7 +72,7 @@ describe.each(DATABASES)('moderator accounts and sign-in on %s', (kind) => {
     expect((await withToken.json()).error).toBe('FORBIDDEN');
     const readerBrowser = anonymous();
     await signIn(readerBrowser, 'twitter', { name: 'Cookie Reader' });
-    const withCookie = await readerBrowser.get('/api/moderation/moderators');
+    const withCookie = await readerBrowser.get('/api/moderation/queue/counts');
     expect(withCookie.status).toBe(403);
     expect((await withCookie.json()).error).toBe('FORBIDDEN');
 

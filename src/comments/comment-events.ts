@@ -10,13 +10,27 @@ export interface CommentChanged {
   commentId: string;
   from: CommentStatus | null;
   to: CommentStatus;
-  /** Who decided (older publishers may leave these out). */
-  actor?: 'rules' | 'moderator' | 'system';
+  /** Who decided: 'rules', 'moderator' (actorId = the moderator's id) or 'system'. */
+  actor?: string;
   actorId?: string | null;
   reason?: string | null;
+  /** published → published: a moderator approved a reported comment (its reports are cleared). */
+  reportsCleared?: boolean;
 }
 
-type Listener = (event: CommentChanged) => void;
+/** A published comment reached REPORT_THRESHOLD and entered the `reported` queue. */
+export interface CommentReported {
+  type: 'comment.reported';
+  articleId: string;
+  commentId: string;
+  reportCount: number;
+  /** HIDE_REPORTED took it out of the public list. */
+  hidden: boolean;
+}
+
+export type CommentEvent = CommentChanged | CommentReported;
+
+type Listener = (event: CommentEvent) => void;
 
 /**
  * Status changes, told to every process (API replicas, workers) over Redis pub/sub: caches drop
@@ -57,9 +71,9 @@ export class CommentEvents implements OnModuleInit, OnModuleDestroy {
       );
     });
     subscriber.on('message', (_channel: string, message: string) => {
-      let event: CommentChanged;
+      let event: CommentEvent;
       try {
-        event = JSON.parse(message) as CommentChanged;
+        event = JSON.parse(message) as CommentEvent;
       } catch {
         return;
       }
@@ -79,7 +93,7 @@ export class CommentEvents implements OnModuleInit, OnModuleDestroy {
     this.resubscribedListeners.add(listener);
   }
 
-  async emit(event: CommentChanged): Promise<void> {
+  async emit(event: CommentEvent): Promise<void> {
     try {
       await this.redis.publish(this.channel, JSON.stringify(event));
     } catch (err) {

@@ -23,7 +23,8 @@ export class CommentListCache {
 
   constructor(events: CommentEvents) {
     events.on((event) => {
-      if (event.from === 'published' || event.to === 'published') this.invalidate(event.articleId);
+      const affectsList = event.type === 'comment.reported' ? event.hidden : event.from === 'published' || event.to === 'published';
+      if (affectsList) this.invalidate(event.articleId);
     });
     events.onResubscribed(() => this.clear());
   }

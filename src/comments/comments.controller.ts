@@ -98,7 +98,7 @@ export class CommentsController {
     const viewer = await this.resolver.resolve(request);
     const comment = /^[0-9a-f-]{36}$/.test(id) ? await this.comments.findById(id) : null;
     if (comment && viewer?.id === comment.commenterId) return toOwnComment(comment);
-    if (!comment || comment.status !== 'published') throw new AppError('NOT_FOUND', 404, 'No such comment');
+    if (!comment || comment.status !== 'published' || comment.hiddenAt) throw new AppError('NOT_FOUND', 404, 'No such comment');
     const author = await this.comments.authorOf(comment);
     return { id: comment.id, body: comment.body, author, publishedAt: comment.publishedAt!.toISOString() };
   }

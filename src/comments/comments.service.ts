@@ -5,6 +5,7 @@ import type { DataSource, Repository } from 'typeorm';
 import { AuthService } from '../auth/auth.service.js';
 import type { Commenter } from '../auth/commenter.entity.js';
 import { AppError } from '../errors.js';
+import { BansService } from '../moderation/bans.service.js';
 import { CommentWriter } from './comment-writer.js';
 import { OutboxRelay } from './outbox.relay.js';
 import { Article } from './article.entity.js';
@@ -77,6 +78,7 @@ export class CommentsService {
     private readonly rateLimiter: CommentRateLimiter,
     private readonly relay: OutboxRelay,
     private readonly auth: AuthService,
+    private readonly bans: BansService,
   ) {}
 
   /**
@@ -84,7 +86,7 @@ export class CommentsService {
    * to the relay. A repeated Idempotency-Key returns the first comment.
    */
   async submit(commenter: Commenter, articleId: string, input: SubmitCommentInput, idempotencyKey: string | null): Promise<Comment> {
-    if (commenter.status === 'banned') throw new AppError('COMMENTER_BANNED', 403, 'This account may not comment');
+    if (await this.bans.isBanned(commenter)) throw new AppError('COMMENTER_BANNED', 403, 'This account may not comment');
     const body = acceptCommentText(input.body);
     if (idempotencyKey) {
       const earlier = await this.comments.findOneBy({ commenterId: commenter.id, idempotencyKey });
@@ -154,7 +156,7 @@ export class CommentsService {
       .innerJoin('commenters', 'm', 'm.id = c.commenter_id')
       .select(['c.id AS id', 'c.body AS body', 'c.published_at AS published_at'])
       .addSelect(['m.id AS author_id', 'm.display_name AS display_name', 'm.avatar_url AS avatar_url', 'm.provider AS provider'])
-      .where('c.article_id = :articleId AND c.status = :status', { articleId, status: 'published' })
+      .where('c.article_id = :articleId AND c.status = :status AND c.hidden_at IS NULL', { articleId, status: 'published' })
       .orderBy('c.published_at', 'DESC')
       .addOrderBy('c.id', 'DESC')
       .limit(limit + 1);

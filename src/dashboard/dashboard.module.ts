@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ModerationApiModule } from '../moderation/moderation-api.module.js';
 import { ModeratorsModule } from '../moderators/moderators.module.js';
 import { DashboardController } from './dashboard.controller.js';
 import { EventsController } from './events.controller.js';
@@ -6,7 +7,7 @@ import { LiveEvents } from './live-events.js';
 
 /** The moderator dashboard page and the live event stream it listens to. */
 @Module({
-  imports: [ModeratorsModule],
+  imports: [ModeratorsModule, ModerationApiModule],
   controllers: [DashboardController, EventsController],
   providers: [LiveEvents],
 })

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { CommentEvents, type CommentChanged } from '../comments/comment-events.js';
+import { QueueService } from '../moderation/queue.service.js';
 
 /** How often an idle stream gets a comment line, so proxies and browsers keep it open. */
 export const HEARTBEAT_MS = 15_000;
@@ -67,17 +68,13 @@ export class LiveEvents implements OnModuleDestroy {
   private readonly log = new Logger(LiveEvents.name);
   private readonly clients = new Set<Client>();
   private countsTimer?: NodeJS.Timeout;
-  private counts?: () => Promise<Record<string, number>>;
-
-  constructor(events: CommentEvents) {
+  constructor(
+    events: CommentEvents,
+    private readonly queue: QueueService,
+  ) {
     events.on((event) => this.onEvent(event as AnyCommentEvent));
     // Messages may have been lost while Redis was away: let every dashboard recount.
     events.onResubscribed(() => this.scheduleCounts());
-  }
-
-  /** Where the per-queue counts come from (the queue API's own count query). */
-  useCounts(counts: () => Promise<Record<string, number>>): void {
-    this.counts = counts;
   }
 
   get size(): number {
@@ -123,9 +120,8 @@ export class LiveEvents implements OnModuleDestroy {
   }
 
   private async sendCounts(clients: Set<Client>): Promise<void> {
-    if (!this.counts) return;
     try {
-      const text = frame({ event: 'counts', data: await this.counts() });
+      const text = frame({ event: 'counts', data: await this.queue.counts() });
       for (const client of clients) if (!client.raw.writableEnded) client.raw.write(text);
     } catch (err) {
       this.log.warn({ err }, 'queue counts not sent');

@@ -5,6 +5,7 @@ import { CommentEvents } from '../comments/comment-events.js';
 import { Comment, type CommentStatus } from '../comments/comment.entity.js';
 import { DecisionStats, uuidv7Time } from '../metrics/decision-stats.js';
 import type { Finding } from '../rules/types.js';
+import { AuditEntry, auditRow } from './audit-entry.entity.js';
 import { ModerationLogEntry, type Actor } from './moderation-log.entity.js';
 
 export interface Transition {
@@ -22,8 +23,15 @@ export interface Transition {
 }
 
 export type TransitionResult =
-  | { changed: true; comment: Comment; previous: CommentStatus }
+  | { changed: true; comment: Comment; previous: CommentStatus; reportsCleared?: boolean }
   | { changed: false; comment: Comment | null };
+
+/*
+ * A moderator's decision also settles readers' reports: the comment leaves the `reported` queue,
+ * comes back to the public list if HIDE_REPORTED had hidden it, and its report count starts over.
+ * Approving a reported comment that is still published is therefore a change (published →
+ * published), guarded like any other, so two moderators approving it at once apply it once.
+ */
 
 /**
  * The one place a comment's status changes — the worker and moderators both come through here.
@@ -49,23 +57,29 @@ export class ModerationService {
       if (current === null || (current && !t.from.includes(current.status))) return { changed: false, comment: current };
       const previous = current?.status ?? t.from[0]!;
       const articleId = current?.articleId ?? t.articleId!;
-      if (previous === t.to) return { changed: false, comment: current ?? (await manager.findOneBy(Comment, { id: t.commentId })) };
+      const byModerator = t.actor === 'moderator';
+      const clearsReports = byModerator && previous === 'published' && t.to === 'published' && current?.reportedAt != null;
+      if (previous === t.to && !clearsReports) return { changed: false, comment: current ?? (await manager.findOneBy(Comment, { id: t.commentId })) };
       const now = new Date();
-      const update = await manager
+      const publishedAt = t.to !== 'published' ? null : previous === 'published' ? (current?.publishedAt ?? now) : now;
+      const update = manager
         .createQueryBuilder()
         .update(Comment)
         .set({
           status: t.to,
           decisionReason: t.reason ?? null,
           decidedAt: now,
-          publishedAt: t.to === 'published' ? now : null,
+          publishedAt,
           ...(t.findings ? { findings: t.findings } : {}),
+          ...(byModerator ? { reportCount: 0, reportedAt: null, hiddenAt: null } : {}),
         })
-        .where('id = :id AND status = :previous', { id: t.commentId, previous })
-        .execute();
-      if (update.affected !== 1) return { changed: false, comment: await manager.findOneBy(Comment, { id: t.commentId }) };
+        .where('id = :id AND status = :previous', { id: t.commentId, previous });
+      if (clearsReports) update.andWhere('reported_at IS NOT NULL');
+      if ((await update.execute()).affected !== 1) return { changed: false, comment: await manager.findOneBy(Comment, { id: t.commentId }) };
 
-      const delta = (t.to === 'published' ? 1 : 0) - (previous === 'published' ? 1 : 0);
+      // A comment HIDE_REPORTED hid was already taken off the article's count.
+      const wasCounted = previous === 'published' && current?.hiddenAt == null;
+      const delta = (t.to === 'published' ? 1 : 0) - (wasCounted ? 1 : 0);
       if (delta !== 0) {
         await manager
           .createQueryBuilder()
@@ -84,15 +98,34 @@ export class ModerationService {
         note: t.note ?? null,
         createdAt: now,
       });
+      if (byModerator) {
+        await manager.insert(
+          AuditEntry,
+          auditRow({
+            createdAt: now,
+            action: t.to === 'published' ? 'comment.approve' : 'comment.reject',
+            moderatorId: t.actorId ?? null,
+            commentId: t.commentId,
+            commenterId: current?.commenterId ?? null,
+            fromStatus: previous,
+            toStatus: t.to,
+            reason: t.reason ?? null,
+            note: t.note ?? null,
+            detail: current?.reportedAt != null ? { reportsCleared: current.reportCount } : null,
+          }),
+        );
+      }
       return {
         changed: true,
         previous,
+        reportsCleared: clearsReports || (byModerator && current?.reportedAt != null),
         comment: Object.assign(current ?? Object.assign(new Comment(), { id: t.commentId, articleId, findings: null }), {
           status: t.to,
           decisionReason: t.reason ?? null,
           decidedAt: now,
-          publishedAt: t.to === 'published' ? now : null,
+          publishedAt,
           findings: t.findings ?? current?.findings ?? null,
+          ...(byModerator ? { reportCount: 0, reportedAt: null, hiddenAt: null } : {}),
         }),
       };
     });
@@ -118,6 +151,7 @@ export class ModerationService {
         actor: t.actor,
         actorId: t.actorId ?? null,
         reason: t.reason ?? null,
+        ...(result.reportsCleared ? { reportsCleared: true } : {}),
       });
     }
     return result;

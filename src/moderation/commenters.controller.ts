@@ -1,0 +1,95 @@
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Repository } from 'typeorm';
+import { Commenter } from '../auth/commenter.entity.js';
+import { Comment } from '../comments/comment.entity.js';
+import { parseOrFail } from '../comments/comments.dto.js';
+import { AppError } from '../errors.js';
+import { MODERATOR_COOKIE } from '../moderators/moderator-sessions.js';
+import type { Moderator } from '../moderators/moderator.entity.js';
+import { CurrentModerator, ModeratorGuard } from '../moderators/moderator.guard.js';
+import { BansService } from './bans.service.js';
+import { BanDto, banSchema } from './moderation.dto.js';
+import { QueueService, emptyCounts, type StatusCounts } from './queue.service.js';
+import { toBanView, toModerationComment, type BanView, type ModerationCommentView } from './views.js';
+
+export interface CommenterProfile {
+  commenter: {
+    id: string;
+    displayName: string;
+    username: string | null;
+    avatarUrl: string | null;
+    provider: string;
+    firstSeenAt: string;
+    lastLoginAt: string;
+  };
+  banned: boolean;
+  activeBan: BanView | null;
+  bans: BanView[];
+  history: StatusCounts;
+  /** Their newest comments (up to 20), any status. */
+  recent: ModerationCommentView[];
+}
+
+@ApiTags('moderation')
+@ApiBearerAuth()
+@ApiCookieAuth(MODERATOR_COOKIE)
+@Controller('api/moderation/commenters')
+@UseGuards(ModeratorGuard)
+export class CommentersController {
+  constructor(
+    @InjectRepository(Commenter) private readonly commenters: Repository<Commenter>,
+    @InjectRepository(Comment) private readonly comments: Repository<Comment>,
+    private readonly bans: BansService,
+    private readonly queue: QueueService,
+  ) {}
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A commenter: profile, comments by status, recent comments, bans' })
+  async profile(@Param('id') id: string): Promise<CommenterProfile> {
+    const commenter = /^[0-9a-f-]{36}$/i.test(id) ? await this.commenters.findOneBy({ id }) : null;
+    if (!commenter) throw new AppError('NOT_FOUND', 404, 'No such commenter');
+    const [bans, history, recent] = await Promise.all([
+      this.bans.history(id),
+      this.queue.historyOf([id]),
+      this.comments.find({ where: { commenterId: id }, order: { createdAt: 'DESC', id: 'DESC' }, take: 20 }),
+    ]);
+    const now = new Date();
+    const views = bans.map((b) => toBanView(b, now));
+    const activeBan = views.find((b) => b.active) ?? null;
+    return {
+      commenter: {
+        id: commenter.id,
+        displayName: commenter.displayName,
+        username: commenter.username,
+        avatarUrl: commenter.avatarUrl,
+        provider: commenter.provider,
+        firstSeenAt: commenter.firstSeenAt.toISOString(),
+        lastLoginAt: commenter.lastLoginAt.toISOString(),
+      },
+      banned: activeBan !== null,
+      activeBan,
+      bans: views,
+      history: history.get(id) ?? emptyCounts(),
+      recent: recent.map(toModerationComment),
+    };
+  }
+
+  @Post(':id/ban')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Ban a commenter (until a time, or until lifted); optionally reject their comments still waiting' })
+  @ApiBody({ type: BanDto })
+  async ban(@Param('id') id: string, @Body() body: unknown, @CurrentModerator() moderator: Moderator): Promise<{ ban: BanView; rejected: string[] }> {
+    const input = parseOrFail(banSchema, body);
+    const { ban, rejected } = await this.bans.ban(moderator.id, id, input);
+    return { ban: toBanView(ban), rejected };
+  }
+
+  @Post(':id/unban')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Lift the bans in force' })
+  async unban(@Param('id') id: string, @CurrentModerator() moderator: Moderator): Promise<{ banned: false; lifted: number }> {
+    return { banned: false, lifted: await this.bans.unban(moderator.id, id) };
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import type { CommentStatus } from '../comments/comment.entity.js';
+import { AppError } from '../errors.js';
+import type { RejectReason } from './moderation.dto.js';
+import { ModerationService } from './moderation.service.js';
+import { currentState, toModerationComment, type ModerationCommentView } from './views.js';
+
+export type DecisionAction = 'approve' | 'reject';
+
+export interface Decision {
+  action: DecisionAction;
+  reason?: RejectReason;
+  note?: string;
+  expectedStatus?: CommentStatus;
+}
+
+/*
+ * Approve: from review, from rejected (a reversal), from pending (ahead of the rules), or a
+ * published comment readers reported (clears the reports). Reject: from review, pending, or
+ * published (removal). Anything else — including "someone just did it" — is a 409 with the state.
+ */
+const FROM: Record<DecisionAction, readonly CommentStatus[]> = {
+  approve: ['in_review', 'rejected', 'pending', 'published'],
+  reject: ['in_review', 'pending', 'published'],
+};
+
+export type BulkResult =
+  | { id: string; ok: true; status: CommentStatus }
+  | { id: string; ok: false; error: 'CONFLICT' | 'NOT_FOUND'; status: CommentStatus | null };
+
+/** A moderator's decisions, each through ModerationService.transition (the one place statuses change). */
+@Injectable()
+export class DecisionsService {
+  constructor(private readonly moderation: ModerationService) {}
+
+  async decide(moderatorId: string, commentId: string, decision: Decision): Promise<{ comment: ModerationCommentView; previous: CommentStatus }> {
+    if (!/^[0-9a-f-]{36}$/.test(commentId)) throw new AppError('NOT_FOUND', 404, 'No such comment');
+    const result = await this.moderation.transition({
+      commentId,
+      from: decision.expectedStatus ? FROM[decision.action].filter((s) => s === decision.expectedStatus) : FROM[decision.action],
+      to: decision.action === 'approve' ? 'published' : 'rejected',
+      actor: 'moderator',
+      actorId: moderatorId,
+      reason: decision.action === 'reject' ? decision.reason : null,
+      note: decision.note ?? null,
+    });
+    if (result.changed) return { comment: toModerationComment(result.comment), previous: result.previous };
+    if (!result.comment) throw new AppError('NOT_FOUND', 404, 'No such comment');
+    throw new AppError('CONFLICT', 409, `The comment is ${result.comment.status} now; nothing was changed`, {
+      current: currentState(result.comment),
+    });
+  }
+
+  /** One at a time, each on its own: a conflict on one id never stops the others. */
+  async bulk(moderatorId: string, ids: string[], decision: Decision): Promise<BulkResult[]> {
+    const results: BulkResult[] = [];
+    for (const id of [...new Set(ids)]) {
+      try {
+        const { comment } = await this.decide(moderatorId, id, decision);
+        results.push({ id, ok: true, status: comment.status });
+      } catch (err) {
+        if (!(err instanceof AppError) || (err.code !== 'CONFLICT' && err.code !== 'NOT_FOUND')) throw err;
+        const current = err.extra.current as { status: CommentStatus } | undefined;
+        results.push({ id, ok: false, error: err.code, status: current?.status ?? null });
+      }
+    }
+    return results;
+  }
+}

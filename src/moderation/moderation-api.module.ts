@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Commenter } from '../auth/commenter.entity.js';
+import { Comment } from '../comments/comment.entity.js';
+import { ModeratorsModule } from '../moderators/moderators.module.js';
+import { AuditService } from './audit.service.js';
+import { CommentersController } from './commenters.controller.js';
+import { DecisionsService } from './decisions.service.js';
+import { ModerationController } from './moderation.controller.js';
+import { QueueService } from './queue.service.js';
+import { CommentReport } from './report.entity.js';
+import { ReportsController } from './reports.controller.js';
+import { ReportsService } from './reports.service.js';
+
+/** The moderators' HTTP API (queues, decisions, commenters, audit) and readers' reports. API process only. */
+@Module({
+  imports: [ModeratorsModule, TypeOrmModule.forFeature([Comment, Commenter, CommentReport])],
+  controllers: [ModerationController, CommentersController, ReportsController],
+  providers: [QueueService, DecisionsService, AuditService, ReportsService],
+  exports: [QueueService],
+})
+export class ModerationApiModule {}

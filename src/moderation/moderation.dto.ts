@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { z } from 'zod';
+import { REPORT_REASONS } from './report.entity.js';
+
+/** Reasons a moderator rejects for; shown to readers, so a fixed list. */
+export const REJECT_REASONS = ['spam', 'abuse', 'personal_information', 'off_topic', 'link', 'other'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export const QUEUES = ['review', 'reported', 'rejected', 'published'] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+const note = z.string({ message: 'note must be a string' }).max(2000, 'note must be at most 2000 characters').optional();
+const rejectReason = z.enum(REJECT_REASONS, { message: `reason must be one of ${REJECT_REASONS.join(', ')}` });
+
+/** The status the moderator saw: when given, any other current status is a 409 (no silent reversal). */
+const expectedStatus = z.enum(['pending', 'in_review', 'published', 'rejected'], { message: 'expectedStatus must be pending, in_review, published or rejected' }).optional();
+
+export const approveSchema = z.object({ note, expectedStatus }).strict();
+export const rejectSchema = z.object({ reason: rejectReason, note, expectedStatus }).strict();
+
+export const bulkSchema = z
+  .object({
+    ids: z
+      .array(z.string().regex(/^[0-9a-f-]{36}$/, 'ids must be comment ids'), { message: 'ids must be a list of comment ids' })
+      .min(1, 'ids must not be empty')
+      .max(100, 'at most 100 ids at once'),
+    action: z.enum(['approve', 'reject'], { message: 'action must be approve or reject' }),
+    reason: rejectReason.optional(),
+    note,
+    expectedStatus,
+  })
+  .strict()
+  .refine((b) => b.action !== 'reject' || b.reason !== undefined, { message: 'reason is required to reject', path: ['reason'] });
+
+export const banSchema = z
+  .object({
+    reason: z.string({ message: 'reason must be a string' }).trim().min(1, 'reason is required').max(200, 'reason must be at most 200 characters'),
+    until: z.iso.datetime({ offset: true, message: 'until must be an ISO 8601 date-time' }).optional(),
+    note,
+    rejectPending: z.boolean({ message: 'rejectPending must be true or false' }).optional(),
+  })
+  .strict();
+
+export const reportSchema = z
+  .object({
+    reason: z.enum(REPORT_REASONS, { message: `reason must be one of ${REPORT_REASONS.join(', ')}` }),
+    note: z.string({ message: 'note must be a string' }).max(500, 'note must be at most 500 characters').optional(),
+  })
+  .strict();
+
+const EXPECTED = { enum: ['pending', 'in_review', 'published', 'rejected'], description: 'The status the moderator saw; anything else now is a 409 CONFLICT' };
+
+export class RejectDto {
+  @ApiProperty({ enum: REJECT_REASONS }) reason!: string;
+  @ApiPropertyOptional({ description: 'Internal, never shown to readers' }) note?: string;
+  @ApiPropertyOptional(EXPECTED) expectedStatus?: string;
+}
+
+export class ApproveDto {
+  @ApiPropertyOptional({ description: 'Internal, never shown to readers' }) note?: string;
+  @ApiPropertyOptional(EXPECTED) expectedStatus?: string;
+}
+
+export class BulkDto {
+  @ApiProperty({ type: [String], maxItems: 100 }) ids!: string[];
+  @ApiProperty({ enum: ['approve', 'reject'] }) action!: string;
+  @ApiPropertyOptional({ enum: REJECT_REASONS, description: 'Required to reject' }) reason?: string;
+  @ApiPropertyOptional() note?: string;
+  @ApiPropertyOptional(EXPECTED) expectedStatus?: string;
+}
+
+export class BanDto {
+  @ApiProperty({ maxLength: 200 }) reason!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Omitted: until lifted' }) until?: string;
+  @ApiPropertyOptional() note?: string;
+  @ApiPropertyOptional({ description: 'Also reject their comments still pending or in review' }) rejectPending?: boolean;
+}
+
+export class ReportDto {
+  @ApiProperty({ enum: REPORT_REASONS }) reason!: string;
+  @ApiPropertyOptional({ maxLength: 500 }) note?: string;
+}

@@ -1,0 +1,102 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { Article } from '../comments/article.entity.js';
+import { CommentEvents } from '../comments/comment-events.js';
+import { Comment } from '../comments/comment.entity.js';
+import { AppConfig } from '../config.js';
+import { Transactions } from '../db/transactions.js';
+import { AppError } from '../errors.js';
+import { AuditEntry, auditRow } from './audit-entry.entity.js';
+import { CommentReport, type ReportReason } from './report.entity.js';
+
+export interface ReportAnswer {
+  commentId: string;
+  reason: ReportReason;
+  createdAt: string;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e.driverError?.code ?? e.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Readers' reports. The REPORT_THRESHOLD-th distinct reader puts the comment in the `reported`
+ * queue (and, with HIDE_REPORTED, out of the public list) — once, by a conditional update, however
+ * many reports arrive together. A moderator's decision clears it (ModerationService.transition).
+ */
+@Injectable()
+export class ReportsService {
+  private readonly log = new Logger(ReportsService.name);
+
+  constructor(
+    @InjectRepository(Comment) private readonly comments: Repository<Comment>,
+    @InjectRepository(CommentReport) private readonly reports: Repository<CommentReport>,
+    private readonly transactions: Transactions,
+    private readonly events: CommentEvents,
+    private readonly config: AppConfig,
+  ) {}
+
+  async report(readerId: string, commentId: string, input: { reason: ReportReason; note?: string }): Promise<ReportAnswer> {
+    const comment = /^[0-9a-f-]{36}$/.test(commentId) ? await this.comments.findOneBy({ id: commentId }) : null;
+    if (!comment) throw new AppError('NOT_FOUND', 404, 'No such comment');
+    const earlier = await this.reports.findOneBy({ commentId, commenterId: readerId });
+    if (earlier) return answer(earlier);
+    if (comment.status !== 'published' || comment.hiddenAt) throw new AppError('COMMENT_NOT_PUBLISHED', 409, 'Only published comments can be reported');
+    if (comment.commenterId === readerId) throw new AppError('OWN_COMMENT', 409, 'You cannot report your own comment');
+
+    const report = Object.assign(new CommentReport(), { commentId, commenterId: readerId, reason: input.reason, note: input.note ?? null, createdAt: new Date() });
+    let entered: { reportCount: number; hidden: boolean } | null;
+    try {
+      entered = await this.transactions.run(async (manager) => {
+        await manager.insert(CommentReport, report);
+        await manager
+          .createQueryBuilder()
+          .update(Comment)
+          .set({ reportCount: () => 'report_count + 1' })
+          .where('id = :id', { id: commentId })
+          .execute();
+        const now = new Date();
+        const hide = this.config.hideReported;
+        const reached = await manager
+          .createQueryBuilder()
+          .update(Comment)
+          .set({ reportedAt: now, hiddenAt: hide ? now : null })
+          .where("id = :id AND status = 'published' AND reported_at IS NULL AND report_count >= :threshold", { id: commentId, threshold: this.config.reportThreshold })
+          .execute();
+        if (reached.affected !== 1) return null;
+        if (hide) {
+          await manager
+            .createQueryBuilder()
+            .update(Article)
+            .set({ publishedCount: () => 'published_count - 1' })
+            .where('id = :id', { id: comment.articleId })
+            .execute();
+        }
+        const counted = await manager.findOne(Comment, { select: { id: true, reportCount: true }, where: { id: commentId } });
+        const reportCount = counted?.reportCount ?? this.config.reportThreshold;
+        await manager.insert(
+          AuditEntry,
+          auditRow({ createdAt: now, action: 'comment.reported', commentId, commenterId: comment.commenterId, detail: { reportCount, hidden: hide } }),
+        );
+        return { reportCount, hidden: hide };
+      });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const first = await this.reports.findOneBy({ commentId, commenterId: readerId });
+      if (first) return answer(first);
+      throw err;
+    }
+    if (entered) {
+      this.log.log({ commentId, ...entered }, 'comment entered the reported queue');
+      await this.events.emit({ type: 'comment.reported', articleId: comment.articleId, commentId, ...entered });
+    }
+    return answer(report);
+  }
+}
+
+function answer(report: CommentReport): ReportAnswer {
+  return { commentId: report.commentId, reason: report.reason, createdAt: report.createdAt.toISOString() };
+}

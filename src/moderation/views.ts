@@ -1,0 +1,69 @@
+import type { Comment } from '../comments/comment.entity.js';
+import { isInForce, type CommenterBan } from './ban.entity.js';
+
+export interface ModerationCommentView {
+  id: string;
+  articleId: string;
+  commenterId: string;
+  body: string;
+  status: Comment['status'];
+  /** The rule or moderator reason behind the current status. */
+  reason: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+  publishedAt: string | null;
+  /** Distinct readers' reports since a moderator last decided. */
+  reportCount: number;
+  reportedAt: string | null;
+  hidden: boolean;
+}
+
+export function toModerationComment(c: Comment): ModerationCommentView {
+  return {
+    id: c.id,
+    articleId: c.articleId,
+    commenterId: c.commenterId,
+    body: c.body,
+    status: c.status,
+    reason: c.decisionReason,
+    createdAt: c.createdAt.toISOString(),
+    decidedAt: c.decidedAt?.toISOString() ?? null,
+    publishedAt: c.publishedAt?.toISOString() ?? null,
+    reportCount: c.reportCount ?? 0,
+    reportedAt: c.reportedAt?.toISOString() ?? null,
+    hidden: c.hiddenAt != null,
+  };
+}
+
+export interface BanView {
+  id: number;
+  reason: string;
+  note: string | null;
+  until: string | null;
+  createdAt: string;
+  createdBy: string | null;
+  liftedAt: string | null;
+  liftedBy: string | null;
+  /** In force now (not lifted, not past `until`). */
+  active: boolean;
+}
+
+export function toBanView(b: CommenterBan, now = new Date()): BanView {
+  return {
+    id: b.id,
+    reason: b.reason,
+    note: b.note,
+    until: b.until?.toISOString() ?? null,
+    createdAt: b.createdAt.toISOString(),
+    createdBy: b.createdBy,
+    liftedAt: b.liftedAt?.toISOString() ?? null,
+    liftedBy: b.liftedBy,
+    active: isInForce(b, now),
+  };
+}
+
+/** The subset of a comment a 409 answer carries: what it is now. */
+export function currentState(c: Comment): Pick<ModerationCommentView, 'id' | 'status' | 'reason' | 'decidedAt' | 'reportCount' | 'reportedAt' | 'hidden'> {
+  const view = toModerationComment(c);
+  return { id: view.id, status: view.status, reason: view.reason, decidedAt: view.decidedAt, reportCount: view.reportCount, reportedAt: view.reportedAt, hidden: view.hidden };
+}
