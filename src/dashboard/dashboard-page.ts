@@ -12,6 +12,7 @@ export function dashboardPage(lang: Lang, assetVersion: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(TITLE[lang])}</title>
 <link rel="stylesheet" href="/moderation/dashboard.css?v=${escapeHtml(assetVersion)}">
 <script src="/moderation/dashboard.js?v=${escapeHtml(assetVersion)}" defer></script>
