@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     exitWith(`${(err as Error).message}\n\n${USAGE}`);
   }
   const [command, ...args] = parsed.positionals;
-  if (parsed.values.help || !command) {
+  if (parsed.values.help || !command || command === 'help') {
     console.log(USAGE);
     return;
   }
