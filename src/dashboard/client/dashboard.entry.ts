@@ -416,9 +416,12 @@ async function decide(action: 'approve' | 'reject', ids?: string[], reason?: str
   const targets = ids ?? (state.selected.size ? [...state.selected] : currentItem() ? [currentItem()!.id] : []);
   if (!targets.length) return;
   const done = action === 'approve' ? t.approved : t.rejectedDone;
+  // The status the moderator was looking at: if it changed meanwhile, the API answers 409 instead of reversing someone else's decision.
+  const seen = new Set(targets.map((id) => state.items.find((i) => i.id === id)?.comment.status));
+  const expectedStatus = seen.size === 1 ? [...seen][0] : undefined;
   try {
     if (targets.length === 1) {
-      await post(`/api/moderation/comments/${targets[0]}/${action}`, action === 'reject' ? { reason } : {});
+      await post(`/api/moderation/comments/${targets[0]}/${action}`, { ...(action === 'reject' ? { reason } : {}), ...(expectedStatus ? { expectedStatus } : {}) });
       announce(done);
       removeItem(targets[0]!);
       return;
@@ -427,6 +430,7 @@ async function decide(action: 'approve' | 'reject', ids?: string[], reason?: str
       ids: targets,
       action,
       ...(reason ? { reason } : {}),
+      ...(expectedStatus ? { expectedStatus } : {}),
     });
     const failed = results.filter((r) => !r.ok);
     for (const r of results) if (r.ok) removeItem(r.id);
