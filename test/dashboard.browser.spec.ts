@@ -71,6 +71,19 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
     }, 5000, 'the comment in the public list');
     expect(list.items.find((c: { id: string }) => c.id === id).body).toBe('Honestly the minister is an idiot and should resign');
     await waitFor(async () => (await page.locator('[data-count=review]').textContent())?.trim() === '0', 3000, 'the review count back to 0');
+
+    // Bulk: select two with x, approve both with a.
+    const more: string[] = [];
+    for (const body of ['What a stupid plan', 'Only a moron would vote for this']) more.push((await (await post(r, article, { body })).json()).id);
+    for (const commentId of more) await page.locator(`#c-${commentId}`).waitFor({ timeout: 5000 });
+    await page.locator(`#c-${more[0]}`).focus();
+    await page.keyboard.press('x');
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    expect(await page.locator('.bulk').textContent()).toContain('2 selected');
+    await page.keyboard.press('a');
+    for (const commentId of more) await page.locator(`#c-${commentId}`).waitFor({ state: 'detached', timeout: 5000 });
+    await waitFor(async () => (await (await fetch(`${t.url}/api/articles/${article}/comments`)).json()).items.length === 3, 5000, 'all three published');
     expect(problems).toEqual([]);
     await page.context().close();
   });
