@@ -5,6 +5,11 @@ import { QueueService } from '../moderation/queue.service.js';
 
 /** How often an idle stream gets a comment line, so proxies and browsers keep it open. */
 export const HEARTBEAT_MS = 15_000;
+/**
+ * A stream is ended after this long; EventSource reconnects at once, through the guard again, so a
+ * signed-out or disabled moderator stops hearing events within this time.
+ */
+export const MAX_STREAM_MS = 10 * 60_000;
 /** Changes arrive in bursts (a bulk decision, a busy article): counts go out at most this often. */
 const COUNTS_EVERY_MS = 500;
 
@@ -93,9 +98,11 @@ export class LiveEvents implements OnModuleDestroy {
     raw.write('retry: 3000\n\n');
     const client: Client = { raw, heartbeat: setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS) };
     client.heartbeat.unref();
+    const expiry = setTimeout(() => raw.end(), MAX_STREAM_MS).unref();
     this.clients.add(client);
     const close = () => {
       clearInterval(client.heartbeat);
+      clearTimeout(expiry);
       this.clients.delete(client);
     };
     raw.on('close', close);

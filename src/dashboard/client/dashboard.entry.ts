@@ -114,9 +114,29 @@ async function signOut(): Promise<void> {
 
 function connectEvents(): void {
   events?.close();
-  events = new EventSource('/api/moderation/events');
-  events.addEventListener('open', () => setLive(true));
-  events.addEventListener('error', () => setLive(false));
+  const source = new EventSource('/api/moderation/events');
+  events = source;
+  let interrupted = false;
+  source.addEventListener('open', () => {
+    setLive(true);
+    // Events may have been missed while away: load the view again.
+    if (interrupted && state.view !== 'log' && state.view !== 'moderators') void loadView(state.view);
+    interrupted = false;
+  });
+  source.addEventListener('error', () => {
+    setLive(false);
+    interrupted = true;
+    // Closed for good (the server refused, e.g. the session ended): find out why, then try again.
+    if (source.readyState === EventSource.CLOSED && events === source) {
+      setTimeout(() => {
+        if (events !== source) return;
+        get('/api/moderation/session').then(
+          () => connectEvents(),
+          (err) => handleError(err),
+        );
+      }, 3000);
+    }
+  });
   events.addEventListener('counts', (e) => {
     state.counts = JSON.parse((e as MessageEvent).data);
     renderTabs();
