@@ -12,6 +12,7 @@ import { AppModule } from './app.module.js';
 import { deriveKey } from './auth/keys.js';
 import { RedisSessionStore } from './auth/session.store.js';
 import { SESSION_COOKIE } from './auth/session.cookie.js';
+import { MODERATOR_COOKIE } from './moderators/moderator-sessions.js';
 import type { AppConfig } from './config.js';
 import { AllExceptionsFilter } from './errors.js';
 import { PinoNestLogger, requestLogger } from './logger.js';
@@ -109,6 +110,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
       .setVersion('1')
       .addBearerAuth()
       .addCookieAuth(SESSION_COOKIE)
+      .addCookieAuth(MODERATOR_COOKIE, { type: 'apiKey', in: 'cookie', name: MODERATOR_COOKIE }, MODERATOR_COOKIE)
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs.json' });

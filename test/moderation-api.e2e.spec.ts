@@ -201,6 +201,19 @@ describe.each(DATABASES)('moderation API on %s', (kind) => {
     expect(counts.review).toBe(0);
   });
 
+  test('the dashboard cookie decides too, but only with its X-CSRF-Token', async () => {
+    const id = await held(author, article());
+    const refused = await mod.dashboard.post(`/api/moderation/comments/${id}/reject`, { reason: 'spam' });
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toBe('CSRF_FAILED');
+    const wrong = await mod.dashboard.post(`/api/moderation/comments/${id}/reject`, { reason: 'spam' }, { 'x-csrf-token': other.csrfToken });
+    expect((await wrong.json()).error).toBe('CSRF_FAILED');
+    expect((await (await mod.api.get(`/api/moderation/comments/${id}`)).json()).comment.status).toBe('in_review');
+    const ok = await mod.dashboard.post(`/api/moderation/comments/${id}/reject`, { reason: 'spam', expectedStatus: 'in_review' }, mod.csrf);
+    expect(ok.status).toBe(200);
+    expect((await mod.dashboard.get('/api/moderation/queue/counts')).status).toBe(200);
+  });
+
   test('bulk: a result per id; conflicts and unknown ids do not stop the others', async () => {
     const articleId = article();
     const [a, b] = [await held(author, articleId), await held(author, articleId)];

@@ -120,11 +120,16 @@ describe.each(DATABASES)('moderator accounts and sign-in on %s', (kind) => {
     const short = await admin.api.post('/api/moderation/moderators', { email: 'short@desk.test', password: 'short' });
     expect(short.status).toBe(400);
 
-    const person = await signInModerator(t, 'new.person@desk.test', password);
+    const before = await signInModerator(t, 'new.person@desk.test', password);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // token times are whole seconds
     const reset = await admin.api.post(`/api/moderation/moderators/${added.id}/reset-password`, { password: 'a-brand-new-password' });
     expect(reset.status).toBe(200);
     expect((await reset.json()).password).toBeUndefined();
-    await signInModerator(t, 'new.person@desk.test', 'a-brand-new-password');
+    // A new password ends the sessions and tokens from before it.
+    expect((await before.api.get('/api/moderation/session')).status).toBe(401);
+    expect((await before.dashboard.get('/api/moderation/session')).status).toBe(401);
+    const person = await signInModerator(t, 'new.person@desk.test', 'a-brand-new-password');
+    expect((await person.api.get('/api/moderation/session')).status).toBe(200);
 
     const promoted = await admin.api.request('PATCH', `/api/moderation/moderators/${added.id}`, {
       body: JSON.stringify({ role: 'admin' }),

@@ -38,9 +38,14 @@ export class BansService {
     return open.find((b) => isInForce(b, now)) ?? null;
   }
 
-  /** For the comment path: free for the commenters never banned. */
+  /**
+   * For the comment path: free for the commenters never banned. A commenter marked banned with no
+   * ban record at all (set directly in the database) stays banned until unbanned.
+   */
   async isBanned(commenter: Pick<Commenter, 'id' | 'status'>): Promise<boolean> {
-    return commenter.status === 'banned' && (await this.activeBan(commenter.id)) !== null;
+    if (commenter.status !== 'banned') return false;
+    const bans = await this.bans.find({ where: { commenterId: commenter.id }, order: { id: 'DESC' } });
+    return bans.length === 0 || bans.some((b) => isInForce(b));
   }
 
   history(commenterId: string): Promise<CommenterBan[]> {

@@ -68,7 +68,7 @@ export class CommentersController {
         firstSeenAt: commenter.firstSeenAt.toISOString(),
         lastLoginAt: commenter.lastLoginAt.toISOString(),
       },
-      banned: activeBan !== null,
+      banned: activeBan !== null || (commenter.status === 'banned' && bans.length === 0),
       activeBan,
       bans: views,
       history: history.get(id) ?? emptyCounts(),

@@ -76,6 +76,7 @@ export class ModeratorAccounts {
       createdAt: now,
       updatedAt: now,
       lastLoginAt: null,
+      passwordChangedAt: null,
     });
     try {
       await this.transaction(async (manager) => {
@@ -117,11 +118,12 @@ export class ModeratorAccounts {
     const problem = passwordProblem(chosen);
     if (problem) throw new AppError('VALIDATION_FAILED', 400, problem, { field: 'password' });
     const passwordHash = await hashPassword(chosen);
+    const now = new Date();
     await this.transaction(async (manager) => {
-      await manager.update(Moderator, { id: moderator.id }, { passwordHash, updatedAt: new Date() });
+      await manager.update(Moderator, { id: moderator.id }, { passwordHash, updatedAt: now, passwordChangedAt: now });
       await this.audit(manager, 'moderator.reset_password', moderator.id, by, { email: moderator.email });
     });
-    return { moderator: Object.assign(moderator, { passwordHash }), password: chosen };
+    return { moderator: Object.assign(moderator, { passwordHash, passwordChangedAt: now }), password: chosen };
   }
 
   async touchLogin(id: string): Promise<void> {

@@ -12,6 +12,7 @@ export interface ModeratorSession {
   moderatorId: string;
   /** Double-submit token: cookie-authenticated writes must repeat it in X-CSRF-Token. */
   csrfToken: string;
+  createdAt: string;
   expiresAt: string;
 }
 
@@ -33,6 +34,7 @@ export class ModeratorSessions {
     const session: ModeratorSession = {
       moderatorId,
       csrfToken: randomBytes(32).toString('base64url'),
+      createdAt: new Date().toISOString(),
       expiresAt: new Date(Date.now() + ttl * 1000).toISOString(),
     };
     try {

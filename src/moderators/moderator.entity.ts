@@ -32,6 +32,10 @@ export class Moderator {
 
   @Column({ name: 'last_login_at', type: Date, nullable: true })
   lastLoginAt!: Date | null;
+
+  /** Sessions and tokens issued before this no longer count (a reset password ends them). */
+  @Column({ name: 'password_changed_at', type: Date, nullable: true })
+  passwordChangedAt!: Date | null;
 }
 
 export interface ModeratorView {

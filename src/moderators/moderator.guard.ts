@@ -44,6 +44,9 @@ export class ModeratorGuard implements CanActivate {
     const moderatorId = await this.authenticate(request);
     const moderator = await this.moderators.findById(moderatorId);
     if (!moderator || moderator.status !== 'active') throw new AppError('UNAUTHENTICATED', 401, 'This moderator account is disabled or gone; sign in again');
+    if (moderator.passwordChangedAt && this.issuedAt(request) < moderator.passwordChangedAt.getTime()) {
+      throw new AppError('UNAUTHENTICATED', 401, 'The password was changed; sign in again');
+    }
     const role = this.reflector.getAllAndOverride<ModeratorRole | undefined>(ROLE, [context.getHandler(), context.getClass()]);
     if (role === 'admin' && moderator.role !== 'admin') throw new AppError('FORBIDDEN', 403, 'Only admins may do this');
     request.moderator = moderator;
@@ -72,6 +75,15 @@ export class ModeratorGuard implements CanActivate {
     }
     if (request.session?.commenterId) throw new AppError('FORBIDDEN', 403, 'Readers have no access to moderation');
     throw new AppError('UNAUTHENTICATED', 401, 'Sign in as a moderator');
+  }
+
+  /** When the credential was issued (ms), to the second for tokens. */
+  private issuedAt(request: ModeratorRequest): number {
+    const auth = request.moderatorAuth!;
+    if (auth.kind === 'cookie') return Date.parse(auth.session.createdAt ?? '') || 0;
+    const iat = (auth.claims as TokenClaims & { iat?: number }).iat;
+    // JWT times are whole seconds: a token from the same second as the change still counts.
+    return typeof iat === 'number' ? (iat + 1) * 1000 - 1 : 0;
   }
 
   private async verifyToken(token: string): Promise<TokenClaims> {

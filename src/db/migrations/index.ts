@@ -1,6 +1,7 @@
 import { Commenters1764300000000 } from './1764300000000-commenters.js';
 import { Comments1764300100000 } from './1764300100000-comments.js';
 import { Moderation1764400000000 } from './1764400000000-moderation.js';
+import { ModeratorPasswordChanged1764400100000 } from './1764400100000-moderator-password-changed.js';
 
 /** Every migration, oldest first. The same list runs on SQLite and PostgreSQL. */
-export const migrations = [Commenters1764300000000, Comments1764300100000, Moderation1764400000000];
+export const migrations = [Commenters1764300000000, Comments1764300100000, Moderation1764400000000, ModeratorPasswordChanged1764400100000];
