@@ -1,5 +1,6 @@
 import { ModerationQueue } from '../src/moderation/moderation.queue.js';
 import { startTestApp, type TestApp } from './support/app.js';
+import { moderator } from './support/moderators.js';
 import { DATABASES } from './support/databases.js';
 import { decided, post, reader, waitFor } from './support/readers.js';
 
@@ -63,6 +64,16 @@ describe.each(DATABASES)('GET /metrics on %s', (kind) => {
     const another = await (await post(r, article, { body: 'Another fine one' })).json();
     expect((await decided(r, another.id)).status).toBe('published');
     await waitFor(async () => sample(await scrape(), 'comments_moderation_decision_wait_seconds_count', { actor: 'rules' }) === 2, 5000, 'the histogram to count 2');
+
+    // A moderator decides the held one: counted under their id, and its wait under actor="moderator".
+    const m = await moderator(t);
+    expect((await m.api.post(`/api/moderation/comments/${held.id}/reject`, { reason: 'abuse' })).status).toBe(200);
+    const after = await waitFor(async () => {
+      const body = await scrape();
+      return sample(body, 'comments_moderation_decisions_total', { actor: 'moderator', moderator: m.id }) === 1 ? body : undefined;
+    }, 5000, 'the moderator decision');
+    expect(sample(after, 'comments_moderation_decisions_total', { actor: 'moderator', moderator: m.id, reason: 'abuse', outcome: 'rejected' })).toBe(1);
+    expect(sample(after, 'comments_moderation_decision_wait_seconds_count', { actor: 'moderator' })).toBe(1);
   });
 
   test('a job that fails is counted', async () => {

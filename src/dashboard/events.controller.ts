@@ -2,6 +2,7 @@ import { Controller, Get, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ErrorDto } from '../auth/auth.dto.js';
+import { MODERATOR_COOKIE } from '../moderators/moderator-sessions.js';
 import { ModeratorGuard } from '../moderators/moderator.guard.js';
 import { LiveEvents } from './live-events.js';
 
@@ -17,7 +18,7 @@ export class EventsController {
    */
   @Get('events')
   @ApiBearerAuth()
-  @ApiCookieAuth('cs_mod')
+  @ApiCookieAuth(MODERATOR_COOKIE)
   @ApiOperation({
     summary: 'Live updates for moderators (server-sent events)',
     description:
