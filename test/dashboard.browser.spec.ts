@@ -129,6 +129,33 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
     await page.context().close();
   });
 
+  test('the audit log, and moderator management for admins only', async () => {
+    const admin = await moderator(t, 'admin');
+    const plain = await moderator(t);
+    const { page, problems } = await openDashboard(admin.email, admin.password);
+    await page.getByRole('link', { name: /Audit log/ }).click();
+    await page.locator('table.log tbody tr').first().waitFor({ timeout: 5000 });
+    const log = await page.locator('table.log').textContent();
+    expect(log).toContain('moderator.add');
+    expect(log).toContain(plain.email);
+
+    await page.getByRole('link', { name: /Moderators/ }).click();
+    await page.getByRole('cell', { name: plain.email }).waitFor({ timeout: 5000 });
+    const email = `new-${Date.now()}@desk.test`;
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('cell', { name: email }).waitFor({ timeout: 5000 });
+    await waitFor(async () => /New password \(shown once\): \S{12,}/.test((await page.locator('.add-moderator p').textContent()) ?? ''), 3000, 'the new password');
+    expect(problems).toEqual([]);
+    await page.context().close();
+
+    // A plain moderator has no Moderators tab.
+    const other = await openDashboard(plain.email, plain.password);
+    await other.page.getByRole('link', { name: /Audit log/ }).waitFor();
+    expect(await other.page.getByRole('link', { name: /Moderators/ }).count()).toBe(0);
+    await other.page.context().close();
+  });
+
   (SCREENSHOTS && kind === 'sqlite' ? test : test.skip)('screenshots for the docs', async () => {
     const m = await moderator(t, 'admin', 'desk@news.example');
     const article = `screenshots-${Date.now()}`;
