@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { acceptArticleId } from '../comments/comment-text.js';
 import { parseOrFail } from '../comments/comments.dto.js';
@@ -7,7 +8,6 @@ import { AppError } from '../errors.js';
 import { MODERATOR_COOKIE } from '../moderators/moderator-sessions.js';
 import type { Moderator } from '../moderators/moderator.entity.js';
 import { CurrentModerator, ModeratorGuard } from '../moderators/moderator.guard.js';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AuditService, type AuditView } from './audit.service.js';
 import { DecisionsService, type BulkResult } from './decisions.service.js';
