@@ -9,16 +9,19 @@ import { decided, post, reader, waitFor } from './support/readers.js';
 /** SCREENSHOTS=1 also writes docs/screenshots/*.png (desktop and phone width). */
 const SCREENSHOTS = process.env.SCREENSHOTS === '1';
 
+// Chromium, argon2 sign-ins and several readers: generous on a busy 2-core machine; each wait has its own limit.
+const SLOW = 90_000;
+
 describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => {
   let t: TestApp;
   let browser: Browser;
   beforeAll(async () => {
     [t, browser] = await Promise.all([startTestApp(kind), launchChromium()]);
-  });
+  }, SLOW);
   afterAll(async () => {
     await browser?.close();
     await t?.close();
-  });
+  }, SLOW);
 
   async function openDashboard(
     email: string,
@@ -27,6 +30,7 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
   ): Promise<{ page: Page; problems: string[] }> {
     const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 }, locale: options.locale ?? 'en-US' });
     const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
     if (options.live === false) await page.route('**/api/moderation/events', (route) => route.abort());
     const problems: string[] = [];
     // The signed-out check (GET /api/moderation/session → 401) is expected; other failures are not.
@@ -86,7 +90,7 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
     await waitFor(async () => (await (await fetch(`${t.url}/api/articles/${article}/comments`)).json()).items.length === 3, 5000, 'all three published');
     expect(problems).toEqual([]);
     await page.context().close();
-  });
+  }, SLOW);
 
   test('reject with r and a digit; a comment another moderator took shows a conflict', async () => {
     const m = await moderator(t);
@@ -127,7 +131,7 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
     await stale.page.context().close();
     expect(problems).toEqual([]);
     await page.context().close();
-  });
+  }, SLOW);
 
   test('the audit log, and moderator management for admins only', async () => {
     const admin = await moderator(t, 'admin');
@@ -154,7 +158,7 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
     await other.page.getByRole('link', { name: /Audit log/ }).waitFor();
     expect(await other.page.getByRole('link', { name: /Moderators/ }).count()).toBe(0);
     await other.page.context().close();
-  });
+  }, SLOW);
 
   (SCREENSHOTS && kind === 'sqlite' ? test : test.skip)('screenshots for the docs', async () => {
     const m = await moderator(t, 'admin', 'desk@news.example');
@@ -179,5 +183,5 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
       await page.screenshot({ path: `docs/screenshots/dashboard-${name}.png`, fullPage: name === 'desktop' });
       await page.context().close();
     }
-  });
+  }, SLOW);
 });
