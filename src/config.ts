@@ -100,6 +100,7 @@ const envSchema = z.object({
   COMMENT_RATE_LIMIT: positiveInt(5),
   COMMENT_RATE_WINDOW: positiveInt(60),
   COMMENT_POLICY_URL: optionalHttpUrl,
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
   LOG_LEVEL: optionalText.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'fatal, error, warn, info, debug, trace or silent' }).default('info'),
   ),
@@ -177,6 +178,8 @@ export class AppConfig {
   /** The site's comment standards, linked from the widget ("Standards Board Policy"). */
   commentPolicyUrl!: string;
   emulator!: boolean;
+  /** When set, GET /metrics needs it as a bearer token. */
+  metricsToken?: string;
   twitter!: TwitterConfig | null;
   facebook!: FacebookConfig | null;
   /** The first admin, created at start when there is no admin yet (a generated password otherwise). */
@@ -326,6 +329,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     commentRateWindowSeconds: env.COMMENT_RATE_WINDOW,
     commentPolicyUrl: env.COMMENT_POLICY_URL ?? `${publicUrl}/standards`,
     emulator,
+    metricsToken: env.METRICS_TOKEN,
     twitter,
     facebook,
     moderatorAdminEmail: env.MODERATOR_ADMIN_EMAIL?.toLowerCase(),
