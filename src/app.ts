@@ -45,7 +45,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     loggerInstance: logger,
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT,
-    maxParamLength: 1000, // article ids are up to 200 characters, URL-encoded (Fastify's default is 100)
+    routerOptions: { maxParamLength: 1000 }, // article ids are up to 200 characters, URL-encoded (Fastify's default is 100)
     genReqId: (req: { headers: Record<string, unknown> }) => requestId(req.headers['x-request-id']),
     logController: new AccessLog(),
   });
