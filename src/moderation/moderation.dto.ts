@@ -84,14 +84,14 @@ export class ReportDto {
 /** PUT /api/moderation/rules: the rule set itself is checked by the rule engine's own schema (src/rules/rule-set.ts). */
 export const saveRulesSchema = z
   .object({
-    ruleSet: z.unknown(),
+    ruleSet: z.custom<unknown>((v) => v !== undefined, { message: 'ruleSet is required' }),
     expectedVersion: z.int({ message: 'expectedVersion must be a version number' }).min(0, 'expectedVersion must be a version number').optional(),
   })
   .strict();
 
 export const dryRunSchema = z
   .object({
-    ruleSet: z.unknown(),
+    ruleSet: z.custom<unknown>((v) => v !== undefined, { message: 'ruleSet is required' }),
     limit: z.int({ message: 'limit must be a whole number' }).min(1, 'limit must be at least 1').max(50_000, 'limit must be at most 50000').optional(),
     examples: z.int({ message: 'examples must be a whole number' }).min(0, 'examples must be at least 0').max(50, 'examples must be at most 50').optional(),
   })
