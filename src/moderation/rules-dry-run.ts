@@ -158,21 +158,41 @@ export class RulesDryRun {
         byHash.set(c.textHash!, list);
       }
     }
+    // Sample comments stored without a hash are in the list too (under the hash computed above).
     for (const r of rows) {
       const hash = hashOf.get(r.id);
-      const copies = hash ? byHash.get(hash) : undefined;
-      if (!copies) continue;
-      const at = r.createdAt.getTime();
-      let sameCommenter = 0;
-      const others = new Set<string>();
-      for (const c of copies) {
-        if (c.id >= r.id) continue; // only what existed before it (UUIDv7 ids are time-ordered)
-        const age = at - c.createdAt.getTime();
-        if (c.commenterId === r.commenterId) {
-          if (self.enabled && age <= self.windowSeconds * 1000) sameCommenter++;
-        } else if (campaign.enabled && age <= campaign.windowSeconds * 1000) others.add(c.commenterId);
+      if (!hash || r.textHash) continue;
+      const list = byHash.get(hash) ?? [];
+      list.push(r);
+      byHash.set(hash, list);
+    }
+    // One pass per text in id (= time) order: two sliding windows of earlier copies, counted per commenter.
+    const inWindow = (counts: Map<string, number>, commenter: string, delta: number) => {
+      const n = (counts.get(commenter) ?? 0) + delta;
+      if (n) counts.set(commenter, n);
+      else counts.delete(commenter);
+    };
+    for (const copies of byHash.values()) {
+      copies.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+      const mine = new Map<string, number>();
+      const theirs = new Map<string, number>();
+      let selfStart = 0;
+      let campaignStart = 0;
+      for (let i = 0; i < copies.length; i++) {
+        const c = copies[i]!;
+        const at = c.createdAt.getTime();
+        while (selfStart < i && copies[selfStart]!.createdAt.getTime() < at - self.windowSeconds * 1000) inWindow(mine, copies[selfStart++]!.commenterId, -1);
+        while (campaignStart < i && copies[campaignStart]!.createdAt.getTime() < at - campaign.windowSeconds * 1000) inWindow(theirs, copies[campaignStart++]!.commenterId, -1);
+        const f = hashOf.has(c.id) ? facts.get(c.id) : undefined;
+        if (f) {
+          f.duplicates = {
+            sameCommenter: self.enabled ? (mine.get(c.commenterId) ?? 0) : 0,
+            otherCommenters: campaign.enabled ? theirs.size - (theirs.has(c.commenterId) ? 1 : 0) : 0,
+          };
+        }
+        inWindow(mine, c.commenterId, 1);
+        inWindow(theirs, c.commenterId, 1);
       }
-      facts.get(r.id)!.duplicates = { sameCommenter, otherCommenters: others.size };
     }
   }
 }
