@@ -5,7 +5,7 @@ import { Transactions } from '../db/transactions.js';
 import { AppError } from '../errors.js';
 import { Moderator } from '../moderators/moderator.entity.js';
 import { diffRuleSets, type RuleSetChange } from '../rules/compare.js';
-import { RuleSetError, parseRuleSet, type RuleSet } from '../rules/rule-set.js';
+import { parseRuleSet, ruleSetSchema, type RuleSet } from '../rules/rule-set.js';
 import { AuditEntry, auditRow } from './audit-entry.entity.js';
 import { RuleSetVersion } from './rule-set-version.entity.js';
 import { RulesService, storedRuleSet } from './rules.service.js';
@@ -33,18 +33,24 @@ function isUniqueViolation(err: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-/** A rule set from a request, or 400 VALIDATION_FAILED naming the first wrong field (and listing all of them). */
+/**
+ * A rule set from a request, or 400 VALIDATION_FAILED naming the first wrong field by its path
+ * inside the rule set (`rules.link.denyDomains.0`; an unknown field by its own path), with up to
+ * 20 problems in `issues`.
+ */
 export function acceptRuleSet(value: unknown): RuleSet {
-  if (value === undefined) throw new AppError('VALIDATION_FAILED', 400, 'ruleSet is required', { field: 'ruleSet' });
-  try {
-    return parseRuleSet(value);
-  } catch (err) {
-    if (!(err instanceof RuleSetError)) throw err;
-    const [first] = err.issues;
-    const field = first?.path === '(root)' || !first ? 'ruleSet' : first.path;
-    const message = first ? (first.path === '(root)' ? 'ruleSet must be a JSON object' : `${first.path}: ${first.message}`) : err.message;
-    throw new AppError('VALIDATION_FAILED', 400, message, { field, issues: err.issues.slice(0, 20) });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new AppError('VALIDATION_FAILED', 400, 'ruleSet must be a JSON object', { field: 'ruleSet' });
   }
+  const parsed = ruleSetSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: 'unknown field' }))
+      : [{ path: issue.path.join('.') || 'ruleSet', message: issue.message }],
+  );
+  const first = issues[0]!;
+  throw new AppError('VALIDATION_FAILED', 400, `${first.path}: ${first.message}`, { field: first.path, issues: issues.slice(0, 20) });
 }
 
 /** Reading, saving and listing rule set versions (admins write; every change goes to the audit log with its diff). */
