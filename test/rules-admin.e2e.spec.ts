@@ -176,3 +176,24 @@ describe.each(DATABASES)('managing rules over the API, on %s', (kind) => {
     expect(stored).toBeGreaterThan(0);
   });
 });
+
+describe.each(DATABASES)('seeding the first version, on %s', (kind) => {
+  test('processes starting at once on an empty table store one version 1; a stored version wins over the file', async () => {
+    const a = await startTestApp(kind);
+    const file = join(mkdtempSync(join(tmpdir(), 'rules-')), 'rules.json');
+    writeFileSync(file, JSON.stringify({ bannedWords: ['fromthefile'] }));
+    const b = await startTestApp(kind, { RULES_FILE: file }, a.database);
+    try {
+      const repo = a.app.get(DataSource).getRepository(RuleSetVersion);
+      // b started on a seeded table: the file is not used
+      expect(b.app.get(RulesService).current().ruleSet.bannedWords).not.toContain('fromthefile');
+      await repo.clear();
+      await Promise.all([a, b, a, b].map((t) => t.app.get(RulesService).seed()));
+      const rows = await repo.find();
+      expect(rows.map((r) => [r.version, r.source, r.createdBy])).toEqual([[1, 'file', null]]);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});

@@ -110,7 +110,7 @@ export class RulesService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Version 1 from RULES_FILE when the table is empty; processes starting at once insert it once. */
-  private async seed(): Promise<void> {
+  async seed(): Promise<void> {
     const repo = this.dataSource.getRepository(RuleSetVersion);
     if ((await repo.count({ take: 1 })) > 0) return;
     await repo
