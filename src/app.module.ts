@@ -4,10 +4,12 @@ import { AuthModule } from './auth/auth.module.js';
 import { EmulatorModule } from './auth/emulator/emulator.module.js';
 import { AppConfig } from './config.js';
 import { DatabaseModule } from './db/database.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { CommentsModule } from './comments/comments.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ModerationApiModule } from './moderation/moderation-api.module.js';
 import { ModeratorsModule } from './moderators/moderators.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -47,6 +49,8 @@ export class AppModule {
         ModeratorsModule,
         ModerationApiModule,
         HealthModule,
+        MetricsModule,
+        DashboardModule,
         DemoModule,
         ...(config.emulator ? [EmulatorModule] : []),
       ],

@@ -27,7 +27,7 @@ if (Object.keys(entryPoints).length > 0) {
     bundle: true,
     minify: true,
     format: 'iife',
-    target: ['es2020', 'chrome90', 'firefox90', 'safari14'],
+    target: ['es2020', 'chrome90', 'firefox90', 'safari14.1'], // esbuild cannot lower destructuring for Safari 14.0
     legalComments: 'none',
     logLevel: 'warning',
   });

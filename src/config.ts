@@ -99,6 +99,7 @@ const envSchema = z.object({
   RULES_FILE: optionalText,
   COMMENT_RATE_LIMIT: positiveInt(5),
   COMMENT_RATE_WINDOW: positiveInt(60),
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
   LOG_LEVEL: optionalText.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'fatal, error, warn, info, debug, trace or silent' }).default('info'),
   ),
@@ -174,6 +175,8 @@ export class AppConfig {
   commentRateLimit!: number;
   commentRateWindowSeconds!: number;
   emulator!: boolean;
+  /** When set, GET /metrics needs it as a bearer token. */
+  metricsToken?: string;
   twitter!: TwitterConfig | null;
   facebook!: FacebookConfig | null;
   /** The first admin, created at start when there is no admin yet (a generated password otherwise). */
@@ -322,6 +325,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     commentRateLimit: env.COMMENT_RATE_LIMIT,
     commentRateWindowSeconds: env.COMMENT_RATE_WINDOW,
     emulator,
+    metricsToken: env.METRICS_TOKEN,
     twitter,
     facebook,
     moderatorAdminEmail: env.MODERATOR_ADMIN_EMAIL?.toLowerCase(),

@@ -5,6 +5,7 @@ import { CommentEvents } from '../comments/comment-events.js';
 import { Comment } from '../comments/comment.entity.js';
 import { OutboxEntry } from '../comments/outbox.entity.js';
 import { OutboxRelay } from '../comments/outbox.relay.js';
+import { DecisionStats } from '../metrics/decision-stats.js';
 import { Commenter } from '../auth/commenter.entity.js';
 import { BansService } from './bans.service.js';
 import { CommenterBan } from './ban.entity.js';
@@ -19,14 +20,14 @@ import { RulesService } from './rules.service.js';
 @Module({})
 export class ModerationModule {
   static register(options: { worker: boolean }): DynamicModule {
-    const providers: Provider[] = [ModerationService, CommentEvents, ModerationQueue, OutboxRelay, RulesService, ModerateComment, BansService];
+    const providers: Provider[] = [ModerationService, CommentEvents, ModerationQueue, OutboxRelay, RulesService, ModerateComment, DecisionStats, BansService];
     if (options.worker) providers.push(ModerationWorker);
     return {
       module: ModerationModule,
       global: true,
       imports: [TypeOrmModule.forFeature([Comment, Article, ModerationLogEntry, OutboxEntry, Commenter, CommenterBan])],
       providers,
-      exports: [ModerationService, CommentEvents, ModerationQueue, OutboxRelay, RulesService, BansService],
+      exports: [ModerationService, CommentEvents, ModerationQueue, OutboxRelay, RulesService, DecisionStats, BansService],
     };
   }
 }

@@ -3,6 +3,7 @@ import { Article } from '../comments/article.entity.js';
 import { Transactions } from '../db/transactions.js';
 import { CommentEvents } from '../comments/comment-events.js';
 import { Comment, type CommentStatus } from '../comments/comment.entity.js';
+import { DecisionStats, uuidv7Time } from '../metrics/decision-stats.js';
 import type { Finding } from '../rules/types.js';
 import { AuditEntry, auditRow } from './audit-entry.entity.js';
 import { ModerationLogEntry, type Actor } from './moderation-log.entity.js';
@@ -46,6 +47,7 @@ export class ModerationService {
   constructor(
     private readonly transactions: Transactions,
     private readonly events: CommentEvents,
+    private readonly stats: DecisionStats,
   ) {}
 
   async transition(t: Transition): Promise<TransitionResult> {
@@ -132,9 +134,20 @@ export class ModerationService {
     });
     if (result.changed) {
       this.log.debug({ commentId: t.commentId, from: result.previous, to: t.to, actor: t.actor }, 'comment status changed');
+      const { comment } = result;
+      this.stats.record({
+        commentId: t.commentId,
+        from: result.previous,
+        to: t.to,
+        actor: t.actor,
+        actorId: t.actorId ?? null,
+        reason: t.reason ?? null,
+        submittedAt: comment.createdAt ?? uuidv7Time(t.commentId),
+        decidedAt: comment.decidedAt ?? new Date(),
+      });
       await this.events.emit({
         type: 'comment.changed',
-        articleId: result.comment.articleId,
+        articleId: comment.articleId,
         commentId: t.commentId,
         from: result.previous,
         to: t.to,

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplication
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config.js';
+import { DecisionStats } from '../metrics/decision-stats.js';
 import { closeRedis, within } from '../redis/redis.module.js';
 import { ModerateComment } from './moderate-comment.js';
 import { MODERATION_QUEUE, type ModerationJob } from './moderation.queue.js';
@@ -19,6 +20,7 @@ export class ModerationWorker implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly config: AppConfig,
     private readonly moderate: ModerateComment,
+    private readonly stats: DecisionStats,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -32,7 +34,10 @@ export class ModerationWorker implements OnApplicationBootstrap, BeforeApplicati
       stalledInterval: Math.max(1000, Math.floor(this.config.workerLockDurationMs / 3)),
       maxStalledCount: 5,
     });
-    this.worker.on('failed', (job, err) => this.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'moderation job failed'));
+    this.worker.on('failed', (job, err) => {
+      this.stats.recordJobFailure();
+      this.log.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'moderation job failed');
+    });
     this.worker.on('error', (err) => this.log.debug({ err }, 'worker connection error'));
     this.log.log({ concurrency: this.config.workerConcurrency }, 'moderation worker started');
   }

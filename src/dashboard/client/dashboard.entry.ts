@@ -1,0 +1,739 @@
+import { ApiError, del, get, post, query, setCsrfToken } from './api.js';
+import { clear, h } from './dom.js';
+import { highlighted } from './highlight.js';
+import { initialLang, texts, type Lang, type Text } from './i18n.js';
+import { QUEUES, REASONS, belongsTo, reportsByReason, toItem, type Item, type Me, type Queue, type QueueItem } from './model.js';
+
+type View = Queue | 'log' | 'moderators';
+
+const state = {
+  lang: initialLang() as Lang,
+  me: null as Me | null,
+  view: 'review' as View,
+  items: [] as Item[],
+  cursor: null as string | null,
+  current: 0,
+  selected: new Set<string>(),
+  counts: {} as Record<string, number>,
+  /** A multi-key command in progress: `r` waits for a reason digit, `g` for a queue digit. */
+  pending: null as null | 'reject' | 'go',
+  openHistory: new Set<string>(),
+  histories: new Map<string, Record<string, unknown>>(),
+  live: false,
+};
+
+let t: Text = texts(state.lang);
+let events: EventSource | null = null;
+const root = document.getElementById('app')!;
+const announcer = document.getElementById('announcer')!;
+const alerter = document.getElementById('alerter')!;
+
+function announce(message: string): void {
+  // Re-setting the same text is not re-read by every screen reader: clear first.
+  announcer.textContent = '';
+  setTimeout(() => (announcer.textContent = message), 50);
+}
+
+function alertError(message: string): void {
+  alerter.textContent = message;
+  setTimeout(() => {
+    if (alerter.textContent === message) alerter.textContent = '';
+  }, 8000);
+}
+
+function setLang(lang: Lang): void {
+  state.lang = lang;
+  t = texts(lang);
+  localStorage.setItem('moderation-lang', lang);
+  document.documentElement.lang = lang;
+  document.title = t.title;
+  render();
+}
+
+// ---------------------------------------------------------------- session
+
+async function start(): Promise<void> {
+  document.documentElement.lang = state.lang;
+  document.title = t.title;
+  try {
+    const session = await get<{ moderator: Me; csrfToken: string }>('/api/moderation/session');
+    signedIn(session.moderator, session.csrfToken);
+  } catch {
+    renderSignIn();
+  }
+}
+
+function signedIn(me: Me, csrf: string): void {
+  state.me = me;
+  setCsrfToken(csrf);
+  connectEvents();
+  void loadView('review');
+}
+
+function renderSignIn(message = ''): void {
+  clear(root);
+  const email = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'username', required: true });
+  const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const error = h('p', { class: 'error', role: 'alert' }, message);
+  const form = h(
+    'form',
+    { class: 'sign-in', 'aria-labelledby': 'sign-in-title' },
+    h('h1', { id: 'sign-in-title' }, t.signInTitle),
+    h('label', { for: 'email' }, t.email),
+    email,
+    h('label', { for: 'password' }, t.password),
+    password,
+    error,
+    h('button', { type: 'submit' }, t.signIn),
+    h('button', { type: 'button', class: 'link', 'aria-label': t.languageLabel, onclick: () => { setLang(state.lang === 'en' ? 'ko' : 'en'); renderSignIn(); } }, t.language),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const session = await post<{ moderator: Me; csrfToken: string }>('/api/moderation/session', { email: email.value, password: password.value });
+      signedIn(session.moderator, session.csrfToken);
+    } catch (err) {
+      error.textContent = t.signInFailed + (err as Error).message;
+      password.focus();
+    }
+  });
+  root.append(form);
+  email.focus();
+}
+
+async function signOut(): Promise<void> {
+  await del('/api/moderation/session').catch(() => undefined);
+  events?.close();
+  events = null;
+  state.me = null;
+  setCsrfToken(null);
+  renderSignIn();
+}
+
+// ---------------------------------------------------------------- live events
+
+function connectEvents(): void {
+  events?.close();
+  const source = new EventSource('/api/moderation/events');
+  events = source;
+  let interrupted = false;
+  source.addEventListener('open', () => {
+    setLive(true);
+    // Events may have been missed while away: load the view again.
+    if (interrupted && state.view !== 'log' && state.view !== 'moderators') void loadView(state.view);
+    interrupted = false;
+  });
+  source.addEventListener('error', () => {
+    setLive(false);
+    interrupted = true;
+    // Closed for good (the server refused, e.g. the session ended): find out why, then try again.
+    if (source.readyState === EventSource.CLOSED && events === source) {
+      setTimeout(() => {
+        if (events !== source) return;
+        get('/api/moderation/session').then(
+          () => connectEvents(),
+          (err) => handleError(err),
+        );
+      }, 3000);
+    }
+  });
+  events.addEventListener('counts', (e) => {
+    state.counts = JSON.parse((e as MessageEvent).data);
+    renderTabs();
+  });
+  events.addEventListener('item', (e) => void onNewItem(JSON.parse((e as MessageEvent).data)));
+  events.addEventListener('decision', (e) => onDecision(JSON.parse((e as MessageEvent).data)));
+}
+
+function setLive(live: boolean): void {
+  state.live = live;
+  const badge = document.getElementById('live');
+  if (badge) {
+    badge.textContent = live ? t.live : t.offline;
+    badge.className = live ? 'live on' : 'live';
+  }
+}
+
+async function onNewItem(data: { commentId: string; queue: Queue }): Promise<void> {
+  if (data.queue !== state.view || state.items.some((i) => i.id === data.commentId)) return;
+  // `review` is oldest first: a new item belongs at the end, which is on screen only once every page is loaded.
+  if (state.cursor && data.queue === 'review') {
+    announce(t.newItems(1, t[data.queue]));
+    return;
+  }
+  const raw = await get<QueueItem>(`/api/moderation/comments/${encodeURIComponent(data.commentId)}`).catch(() => null);
+  if (!raw || data.queue !== state.view || state.items.some((i) => i.id === data.commentId)) return;
+  const item = toItem(raw);
+  if (!belongsTo(item.comment, data.queue)) return;
+  if (data.queue === 'review') state.items.push(item);
+  else state.items.unshift(item);
+  if (data.queue !== 'review' && state.items.length > 1) state.current++;
+  const hadFocus = document.activeElement?.closest('#cards') != null;
+  renderList();
+  focusCard(state.current, hadFocus);
+  announce(t.newItems(1, t[data.queue]));
+}
+
+function onDecision(data: { commentId: string; to: string; moderatorId: string | null }): void {
+  const item = state.items.find((i) => i.id === data.commentId);
+  if (!item || data.moderatorId === state.me?.id || state.view === 'log' || state.view === 'moderators') return;
+  if (data.to === item.comment.status && state.view !== 'reported') return;
+  removeItem(item.id);
+  announce(t.decidedElsewhere);
+}
+
+// ---------------------------------------------------------------- views
+
+async function loadView(view: View, append = false): Promise<void> {
+  state.view = view;
+  state.pending = null;
+  if (!append) {
+    state.items = [];
+    state.cursor = null;
+    state.current = 0;
+    state.selected.clear();
+  }
+  render();
+  if (view === 'log') return loadLog();
+  if (view === 'moderators') return loadModerators();
+  try {
+    const page = await get<{ items: unknown[]; nextCursor: string | null; counts?: Record<string, number> }>(
+      `/api/moderation/queue${query({ queue: view, cursor: append ? state.cursor : null })}`,
+    );
+    if (state.view !== view) return;
+    state.items.push(...(page.items as QueueItem[]).map(toItem));
+    state.cursor = page.nextCursor ?? null;
+    renderList();
+    if (!append) focusCard(0, false);
+  } catch (err) {
+    handleError(err);
+  }
+  void refreshCounts();
+}
+
+async function refreshCounts(): Promise<void> {
+  const counts = await get<Record<string, number>>('/api/moderation/queue/counts').catch(() => null);
+  if (counts) {
+    state.counts = counts;
+    renderTabs();
+  }
+}
+
+function render(): void {
+  clear(root);
+  const me = state.me!;
+  const header = h(
+    'header',
+    { class: 'top' },
+    h('h1', {}, t.title),
+    h('span', { id: 'live', class: state.live ? 'live on' : 'live', role: 'status' }, state.live ? t.live : t.offline),
+    h('span', { class: 'me' }, me.email),
+    h('button', { type: 'button', class: 'link', 'aria-label': t.languageLabel, onclick: () => setLang(state.lang === 'en' ? 'ko' : 'en') }, t.language),
+    h('button', { type: 'button', class: 'link', 'aria-label': t.showKeys, onclick: () => showKeys() }, '?'),
+    h('button', { type: 'button', class: 'link', onclick: () => void signOut() }, t.signOut),
+  );
+  const nav = h('nav', { 'aria-label': t.queues }, h('ul', { id: 'tabs', class: 'tabs' }));
+  const main = h('main', { id: 'main', 'aria-labelledby': 'view-title' });
+  root.append(header, nav, main);
+  renderTabs();
+  renderList();
+}
+
+function renderTabs(): void {
+  const tabs = document.getElementById('tabs');
+  if (!tabs || !state.me) return;
+  const views: View[] = [...QUEUES, 'log', ...(state.me.role === 'admin' ? (['moderators'] as View[]) : [])];
+  tabs.replaceChildren(
+    ...views.map((view, i) => {
+      const count = state.counts[view];
+      return h(
+        'li',
+        {},
+        h(
+          'a',
+          {
+            href: `#${view}`,
+            'aria-current': state.view === view ? 'page' : null,
+            'data-view': view,
+            onclick: (e: Event) => {
+              e.preventDefault();
+              void loadView(view);
+            },
+          },
+          t[view],
+          typeof count === 'number' ? h('span', { class: 'count', 'data-count': view }, ` ${count}`) : null,
+          i < 4 ? h('span', { class: 'visually-hidden' }, ` (g ${i + 1})`) : null,
+        ),
+      );
+    }),
+  );
+}
+
+function renderList(): void {
+  const main = document.getElementById('main');
+  if (!main || state.view === 'log' || state.view === 'moderators') return;
+  clear(main);
+  main.append(h('h2', { id: 'view-title' }, t[state.view]));
+  if (state.selected.size) main.append(bulkBar());
+  if (!state.items.length) {
+    main.append(h('p', { class: 'empty' }, t.empty));
+    return;
+  }
+  main.append(h('ol', { class: 'cards', id: 'cards' }, ...state.items.map((item, i) => card(item, i))));
+  if (state.cursor) main.append(h('button', { type: 'button', class: 'more', onclick: () => void loadView(state.view, true) }, t.loadMore));
+}
+
+function bulkBar(): HTMLElement {
+  return h(
+    'div',
+    { class: 'bulk', role: 'region', 'aria-label': t.selected(state.selected.size) },
+    h('span', {}, t.selected(state.selected.size)),
+    h('button', { type: 'button', onclick: () => void decide('approve') }, t.approveSelected),
+    h('button', { type: 'button', onclick: () => openReasons([...state.selected]) }, t.rejectSelected),
+    h('button', { type: 'button', class: 'link', onclick: () => { state.selected.clear(); renderList(); } }, t.clearSelection),
+  );
+}
+
+function card(item: Item, index: number): HTMLElement {
+  const c = item.comment;
+  const titleId = `c-${item.id}-title`;
+  const selected = state.selected.has(item.id);
+  const canApprove = c.status !== 'published' || state.view === 'reported';
+  const canReject = c.status !== 'rejected';
+  const reports = reportsByReason(item);
+  return h(
+    'li',
+    {
+      class: `card${index === state.current ? ' current' : ''}${selected ? ' selected' : ''}`,
+      id: `c-${item.id}`,
+      tabindex: index === state.current ? 0 : -1,
+      'aria-labelledby': titleId,
+      'aria-describedby': `c-${item.id}-body`,
+      'data-id': item.id,
+      onfocus: (e: Event) => {
+        if (e.target === e.currentTarget && state.current !== index) focusCard(index, false);
+      },
+    },
+    h(
+      'div',
+      { class: 'meta' },
+      h('input', { type: 'checkbox', id: `s-${item.id}`, checked: selected, 'aria-label': `${t.select}: ${item.author.displayName}`, onchange: () => toggleSelect(item.id) }),
+      h('span', { id: titleId, class: 'author' }, item.author.displayName || item.author.id, item.author.banned ? h('span', { class: 'banned' }, ` (${t.bannedBadge})`) : null),
+      h('span', { class: 'article' }, `${t.on} `, item.article.url ? h('a', { href: item.article.url, rel: 'noopener noreferrer', target: '_blank' }, item.article.title ?? item.article.id) : (item.article.title ?? item.article.id)),
+      h('time', { datetime: c.createdAt }, formatTime(c.createdAt)),
+      c.status !== 'in_review' ? h('span', { class: `status ${c.status}` }, statusLabel(c.status), c.reason ? ` · ${t.reasons[c.reason] ?? c.reason}` : '') : null,
+    ),
+    item.notice ? h('p', { class: 'notice', role: 'alert' }, item.notice) : null,
+    h('p', { class: 'body', id: `c-${item.id}-body` }, ...highlighted(c.body, item.findings, (rule) => `${t.rules}: ${rule}`)),
+    item.findings.length ? h('p', { class: 'findings' }, `${t.findings}: `, item.findings.map((f) => `${f.rule} “${c.body.slice(f.start, f.end)}”`).join(', ')) : null,
+    reports.length ? h('p', { class: 'reports' }, `${t.reportReasons} (${item.reports.length}): `, reports.map((r) => `${t.reasons[r.reason] ?? r.reason} ×${r.count}`).join(', ')) : null,
+    state.openHistory.has(item.id) ? historyPanel(item) : null,
+    h(
+      'div',
+      { class: 'actions' },
+      canApprove ? h('button', { type: 'button', class: 'approve', onclick: () => void decide('approve', [item.id]) }, t.approve, h('kbd', {}, 'a')) : null,
+      canReject ? h('button', { type: 'button', class: 'reject', onclick: () => { focusCard(index, false); openReasons([item.id]); } }, t.reject, h('kbd', {}, 'r')) : null,
+      h('button', { type: 'button', onclick: () => void openBan(item) }, t.ban, h('kbd', {}, 'b')),
+      h('button', { type: 'button', 'aria-expanded': state.openHistory.has(item.id), onclick: () => void toggleHistory(item) }, t.history, h('kbd', {}, 'h')),
+    ),
+  );
+}
+
+function statusLabel(status: string): string {
+  return status === 'in_review' ? t.review : status === 'published' ? t.published : status === 'rejected' ? t.rejected : status;
+}
+
+function formatTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(state.lang === 'ko' ? 'ko-KR' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
+}
+
+interface Profile {
+  recent: Array<{ id: string; body: string; status: string; createdAt: string }>;
+}
+
+function historyPanel(item: Item): HTMLElement {
+  const a = item.author;
+  const counts = a.history;
+  const profile = state.histories.get(a.id) as Profile | undefined;
+  return h(
+    'div',
+    { class: 'history', role: 'region', 'aria-label': `${t.history}: ${a.displayName}` },
+    h(
+      'dl',
+      {},
+      h('dt', {}, t.statusCounts),
+      h('dd', {}, `${t.published} ${counts.published} · ${t.review} ${counts.in_review} · ${t.rejected} ${counts.rejected} · ${t.total} ${counts.total}`),
+      h('dt', {}, t.firstSeen),
+      h('dd', {}, formatTime(a.firstSeenAt)),
+      h('dt', {}, t.bans),
+      h('dd', {}, a.bans.length ? a.bans.map((b) => `${b.reason} (${formatTime(b.createdAt)}${b.until ? ` → ${formatTime(b.until)}` : ''}${b.active ? `, ${t.bannedBadge}` : ''})`).join('; ') : t.none),
+    ),
+    profile?.recent.length
+      ? h('ul', { class: 'recent' }, ...profile.recent.filter((r) => r.id !== item.id).slice(0, 5).map((r) => h('li', {}, h('span', { class: `status ${r.status}` }, statusLabel(r.status)), ' ', r.body.length > 140 ? `${r.body.slice(0, 140)}…` : r.body)))
+      : null,
+  );
+}
+
+async function toggleHistory(item: Item): Promise<void> {
+  if (state.openHistory.delete(item.id)) {
+    renderList();
+    focusCard(state.current, true);
+    return;
+  }
+  state.openHistory.add(item.id);
+  try {
+    const profile = await get<Record<string, unknown>>(`/api/moderation/commenters/${encodeURIComponent(item.author.id)}`);
+    state.histories.set(item.author.id, profile);
+  } catch (err) {
+    handleError(err);
+  }
+  renderList();
+  focusCard(state.current, true);
+}
+
+// ---------------------------------------------------------------- focus and selection
+
+function focusCard(index: number, focus = true): void {
+  if (!state.items.length) return;
+  state.current = Math.max(0, Math.min(index, state.items.length - 1));
+  const cards = document.querySelectorAll<HTMLElement>('#cards > .card');
+  cards.forEach((el, i) => {
+    el.classList.toggle('current', i === state.current);
+    el.tabIndex = i === state.current ? 0 : -1;
+  });
+  const el = cards[state.current];
+  if (el && focus) {
+    el.focus();
+    el.scrollIntoView({ block: 'nearest' });
+  }
+}
+
+function toggleSelect(id: string): void {
+  if (!state.selected.delete(id)) state.selected.add(id);
+  renderList();
+  focusCard(state.current, true);
+}
+
+function currentItem(): Item | undefined {
+  return state.items[state.current];
+}
+
+function removeItem(id: string): void {
+  const index = state.items.findIndex((i) => i.id === id);
+  if (index === -1) return;
+  state.items.splice(index, 1);
+  state.selected.delete(id);
+  if (state.current >= state.items.length) state.current = Math.max(0, state.items.length - 1);
+  const hadFocus = document.activeElement?.closest('#cards') !== null;
+  renderList();
+  focusCard(state.current, hadFocus);
+}
+
+// ---------------------------------------------------------------- decisions
+
+async function decide(action: 'approve' | 'reject', ids?: string[], reason?: string): Promise<void> {
+  const targets = ids ?? (state.selected.size ? [...state.selected] : currentItem() ? [currentItem()!.id] : []);
+  if (!targets.length) return;
+  const done = action === 'approve' ? t.approved : t.rejectedDone;
+  // The status the moderator was looking at: if it changed meanwhile, the API answers 409 instead of reversing someone else's decision.
+  const seen = new Set(targets.map((id) => state.items.find((i) => i.id === id)?.comment.status));
+  const expectedStatus = seen.size === 1 ? [...seen][0] : undefined;
+  try {
+    if (targets.length === 1) {
+      await post(`/api/moderation/comments/${targets[0]}/${action}`, { ...(action === 'reject' ? { reason } : {}), ...(expectedStatus ? { expectedStatus } : {}) });
+      announce(done);
+      removeItem(targets[0]!);
+      return;
+    }
+    const { results } = await post<{ results: Array<{ id: string; ok: boolean; error?: string; status?: string | null }> }>('/api/moderation/comments/bulk', {
+      ids: targets,
+      action,
+      ...(reason ? { reason } : {}),
+      ...(expectedStatus ? { expectedStatus } : {}),
+    });
+    const failed = results.filter((r) => !r.ok);
+    for (const r of results) if (r.ok) removeItem(r.id);
+    announce(`${done} (${results.length - failed.length})`);
+    for (const r of failed) await refreshCard(r.id, r.error === 'CONFLICT' ? t.conflict : `${t.failed}${r.error}`);
+    if (failed.length) alertError(t.conflict);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'CONFLICT') {
+      await refreshCard(targets[0]!, t.conflict);
+      alertError(t.conflict);
+      return;
+    }
+    handleError(err);
+  }
+}
+
+/** Someone else decided first: show the comment as it is now, with a notice saying so. */
+async function refreshCard(id: string, notice: string): Promise<void> {
+  const index = state.items.findIndex((i) => i.id === id);
+  if (index === -1) return;
+  const fresh = await get<QueueItem>(`/api/moderation/comments/${encodeURIComponent(id)}`).catch(() => null);
+  if (fresh) state.items[index] = toItem(fresh);
+  state.items[index]!.notice = notice;
+  state.selected.delete(id);
+  renderList();
+  focusCard(state.current, true);
+}
+
+function handleError(err: unknown): void {
+  if (err instanceof ApiError && err.status === 401) {
+    renderSignIn(err.message);
+    return;
+  }
+  alertError(t.failed + (err as Error).message);
+}
+
+// ---------------------------------------------------------------- dialogs
+
+let rejectTargets: string[] | undefined;
+
+function dialog(title: string, content: HTMLElement[], onClose?: () => void): HTMLDialogElement {
+  const titleId = `d-${Date.now()}`;
+  const previous = document.activeElement as HTMLElement | null;
+  const d = h('dialog', { 'aria-labelledby': titleId }, h('h2', { id: titleId }, title), ...content);
+  d.addEventListener('close', () => {
+    d.remove();
+    onClose?.();
+    previous?.focus();
+  });
+  document.body.append(d);
+  d.showModal();
+  return d;
+}
+
+function openReasons(ids?: string[]): void {
+  state.pending = 'reject';
+  rejectTargets = ids;
+  const d = dialog(
+    t.chooseReason,
+    [
+      h(
+        'ol',
+        { class: 'reasons' },
+        ...REASONS.map((reason, i) =>
+          h('li', {}, h('button', { type: 'button', 'data-reason': reason, onclick: () => { d.close(); void decide('reject', rejectTargets, reason); } }, h('kbd', {}, String(i + 1)), ' ', t.reasons[reason]!)),
+        ),
+      ),
+      h('button', { type: 'button', class: 'link', onclick: () => d.close() }, t.cancel),
+    ],
+    () => (state.pending = null),
+  );
+  d.id = 'reasons';
+}
+
+async function openBan(item: Item | undefined): Promise<void> {
+  if (!item) return;
+  const reason = h('select', { id: 'ban-reason' }, ...REASONS.map((r) => h('option', { value: r }, t.reasons[r]!)));
+  const until = h(
+    'select',
+    { id: 'ban-until' },
+    h('option', { value: '' }, t.banForever),
+    ...[1, 7, 30].map((days) => h('option', { value: String(days) }, t.days(days))),
+  );
+  const rejectPending = h('input', { id: 'ban-reject', type: 'checkbox', checked: true });
+  const form = h(
+    'form',
+    { method: 'dialog' },
+    h('p', {}, item.author.displayName),
+    h('label', { for: 'ban-reason' }, t.banReason),
+    reason,
+    h('label', { for: 'ban-until' }, t.banUntil),
+    until,
+    h('label', { class: 'check' }, rejectPending, ` ${t.rejectPending}`),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', value: 'ban', class: 'reject' }, t.banConfirm), h('button', { type: 'submit', value: 'cancel', class: 'link' }, t.cancel)),
+  );
+  const d = dialog(t.banTitle, [form]);
+  reason.focus();
+  form.addEventListener('submit', async (e) => {
+    const submitter = (e as SubmitEvent).submitter as HTMLButtonElement | null;
+    if (submitter?.value !== 'ban') return;
+    const days = Number(until.value);
+    const body = { reason: reason.value, rejectPending: rejectPending.checked, ...(days ? { until: new Date(Date.now() + days * 86_400_000).toISOString() } : {}) };
+    try {
+      const result = await post<{ rejected: string[] }>(`/api/moderation/commenters/${encodeURIComponent(item.author.id)}/ban`, body);
+      announce(t.banned);
+      state.histories.delete(item.author.id);
+      for (const other of state.items) if (other.author.id === item.author.id) other.author.banned = true;
+      for (const id of result.rejected ?? []) if (state.view === 'review') removeItem(id);
+      renderList();
+      focusCard(state.current, true);
+    } catch (err) {
+      handleError(err);
+    }
+    d.close();
+  });
+}
+
+function showKeys(): void {
+  if (document.getElementById('keys')) return;
+  const d = dialog(t.keysTitle, [
+    h('dl', { class: 'keys' }, ...t.keys.flatMap(([key, what]) => [h('dt', {}, h('kbd', {}, key!)), h('dd', {}, what!)])),
+    h('button', { type: 'button', onclick: () => d.close() }, t.close),
+  ]);
+  d.id = 'keys';
+}
+
+// ---------------------------------------------------------------- the audit log and moderators
+
+interface AuditView {
+  id: number;
+  at: string;
+  action: string;
+  moderator: { id: string; email: string } | null;
+  commentId: string | null;
+  commenterId: string | null;
+  targetModerator: { id: string; email: string } | null;
+  from: string | null;
+  to: string | null;
+  reason: string | null;
+  note: string | null;
+}
+
+async function loadLog(cursor?: string): Promise<void> {
+  const main = document.getElementById('main')!;
+  try {
+    const page = await get<{ items: AuditView[]; nextCursor: string | null }>(`/api/moderation/log${query({ cursor })}`);
+    if (state.view !== 'log') return;
+    if (!cursor) {
+      clear(main);
+      main.append(
+        h('h2', { id: 'view-title' }, t.log),
+        h(
+          'table',
+          { class: 'log' },
+          h('thead', {}, h('tr', {}, ...[t.when, t.action, t.who, t.comment, t.status, t.reason].map((c) => h('th', { scope: 'col' }, c)))),
+          h('tbody', {}),
+        ),
+      );
+    }
+    const tbody = main.querySelector('tbody')!;
+    for (const e of page.items) {
+      tbody.append(
+        h(
+          'tr',
+          {},
+          h('td', {}, h('time', { datetime: e.at }, formatTime(e.at))),
+          h('td', {}, e.action),
+          h('td', {}, e.moderator?.email ?? t.system),
+          h('td', {}, e.commentId ?? e.targetModerator?.email ?? e.commenterId ?? ''),
+          h('td', {}, e.from || e.to ? `${e.from ? statusLabel(e.from) : '–'} → ${e.to ? statusLabel(e.to) : '–'}` : ''),
+          h('td', {}, [e.reason ? (t.reasons[e.reason] ?? e.reason) : '', e.note ?? ''].filter(Boolean).join(' — ')),
+        ),
+      );
+    }
+    main.querySelector('button.more')?.remove();
+    if (page.nextCursor) main.append(h('button', { type: 'button', class: 'more', onclick: () => void loadLog(page.nextCursor!) }, t.loadMore));
+    if (!page.items.length && !cursor) main.append(h('p', { class: 'empty' }, t.none));
+  } catch (err) {
+    handleError(err);
+  }
+}
+
+async function loadModerators(): Promise<void> {
+  const main = document.getElementById('main')!;
+  try {
+    const { items: list } = await get<{ items: Array<Record<string, string>> }>('/api/moderation/moderators');
+    if (state.view !== 'moderators') return;
+    clear(main);
+    const email = h('input', { id: 'new-email', type: 'email', required: true });
+    const role = h('select', { id: 'new-role' }, h('option', { value: 'moderator' }, 'moderator'), h('option', { value: 'admin' }, 'admin'));
+    const output = h('p', { role: 'status' });
+    const form = h(
+      'form',
+      { class: 'add-moderator' },
+      h('label', { for: 'new-email' }, t.email),
+      email,
+      h('label', { for: 'new-role' }, t.role),
+      role,
+      h('button', { type: 'submit' }, t.add),
+      output,
+    );
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        const created = await post<{ password?: string }>('/api/moderation/moderators', { email: email.value, role: role.value });
+        await loadModerators();
+        if (created.password) document.querySelector('.add-moderator p')!.textContent = `${t.newPassword} ${created.password}`;
+      } catch (err) {
+        handleError(err);
+      }
+    });
+    main.append(
+      h('h2', { id: 'view-title' }, t.moderators),
+      h(
+        'table',
+        { class: 'log' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t.email), h('th', { scope: 'col' }, t.role), h('th', { scope: 'col' }, t.status), h('th', { scope: 'col' }, ''))),
+        h(
+          'tbody',
+          {},
+          ...list.map((m) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, m.email ?? ''),
+              h('td', {}, m.role ?? ''),
+              h('td', {}, m.status ?? ''),
+              h(
+                'td',
+                {},
+                m.id !== state.me?.id
+                  ? h('button', { type: 'button', onclick: () => void post(`/api/moderation/moderators/${m.id}/${m.status === 'disabled' ? 'enable' : 'disable'}`).then(loadModerators, handleError) }, m.status === 'disabled' ? t.enable : t.disable)
+                  : null,
+              ),
+            ),
+          ),
+        ),
+      ),
+      form,
+    );
+  } catch (err) {
+    handleError(err);
+  }
+}
+
+// ---------------------------------------------------------------- keyboard
+
+document.addEventListener('keydown', (e) => {
+  if (!state.me || e.ctrlKey || e.metaKey || e.altKey) return;
+  const target = e.target as HTMLElement;
+  const reasons = document.getElementById('reasons') as HTMLDialogElement | null;
+  if (reasons && state.pending === 'reject') {
+    const n = Number(e.key);
+    if (n >= 1 && n <= REASONS.length) {
+      e.preventDefault();
+      const targets = rejectTargets;
+      reasons.close();
+      void decide('reject', targets, REASONS[n - 1]);
+    }
+    return;
+  }
+  if (document.querySelector('dialog[open]')) return; // Esc closes dialogs natively
+  if (target.matches('input, select, textarea') || target.isContentEditable) return;
+  if (state.pending === 'go') {
+    state.pending = null;
+    const n = Number(e.key);
+    if (n >= 1 && n <= QUEUES.length) void loadView(QUEUES[n - 1]!);
+    return;
+  }
+  const queueView = state.view !== 'log' && state.view !== 'moderators';
+  const key = e.key;
+  if (key === '?') showKeys();
+  else if (key === 'g') state.pending = 'go';
+  else if (!queueView) return;
+  else if (key === 'j') focusCard(state.current + 1);
+  else if (key === 'k') focusCard(state.current - 1);
+  else if (key === 'a') void decide('approve');
+  else if (key === 'r' && (state.selected.size || currentItem())) openReasons(state.selected.size ? undefined : [currentItem()!.id]);
+  else if (key === 'b') void openBan(currentItem());
+  else if (key === 'x' && currentItem()) toggleSelect(currentItem()!.id);
+  else if (key === 'h' && currentItem()) void toggleHistory(currentItem()!);
+  else return;
+  e.preventDefault();
+});
+
+void start();

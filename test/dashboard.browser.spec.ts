@@ -1,0 +1,187 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './support/app.js';
+import { launchChromium } from './support/chromium.js';
+import { DATABASES } from './support/databases.js';
+import { moderator } from './support/moderators.js';
+import { decided, post, reader, waitFor } from './support/readers.js';
+
+/** SCREENSHOTS=1 also writes docs/screenshots/*.png (desktop and phone width). */
+const SCREENSHOTS = process.env.SCREENSHOTS === '1';
+
+// Chromium, argon2 sign-ins and several readers: generous on a busy 2-core machine; each wait has its own limit.
+const SLOW = 90_000;
+
+describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => {
+  let t: TestApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([startTestApp(kind), launchChromium()]);
+  }, SLOW);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  }, SLOW);
+
+  async function openDashboard(
+    email: string,
+    password: string,
+    options: { width?: number; height?: number; locale?: string; live?: boolean } = {},
+  ): Promise<{ page: Page; problems: string[] }> {
+    const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 }, locale: options.locale ?? 'en-US' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    if (options.live === false) await page.route('**/api/moderation/events', (route) => route.abort());
+    const problems: string[] = [];
+    // The signed-out check (GET /api/moderation/session → 401) is expected; other failures are not.
+    page.on('response', (r) => r.status() >= 400 && !(r.status() === 401 && r.url().endsWith('/api/moderation/session')) && problems.push(`${r.status()} ${r.url()}`));
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('request', (r) => !r.url().startsWith(t.url) && problems.push(`outside request: ${r.url()}`));
+    await page.goto(`${t.url}/moderation`);
+    await page.getByLabel(/email|이메일/i).fill(email);
+    await page.getByLabel(/password|비밀번호/i).fill(password);
+    await page.getByRole('button', { name: /sign in|로그인/i }).click();
+    await page.locator(options.live === false ? '#live' : '#live.on').waitFor({ timeout: 5000 });
+    return { page, problems };
+  }
+
+  test('sign in, see a held comment arrive live, approve it with the keyboard, find it published', async () => {
+    const m = await moderator(t);
+    const { page, problems } = await openDashboard(m.email, m.password);
+    await page.getByRole('heading', { name: 'Review' }).waitFor();
+
+    // Posted after the dashboard is open: it must arrive by itself.
+    const r = await reader(t, 'Held Reader');
+    const article = `${kind}-dash-${Date.now()}`;
+    const { id } = await (await post(r, article, { body: 'Honestly the minister is an idiot and should resign' })).json();
+    expect((await decided(r, id)).status).toBe('in_review');
+
+    const card = page.locator(`#c-${id}`);
+    await card.waitFor({ timeout: 5000 });
+    expect(await card.locator('mark.finding').textContent()).toBe('idiot');
+    expect(await card.locator('.author').textContent()).toContain('Held Reader');
+    await waitFor(async () => /1 new in Review/.test((await page.locator('#announcer').textContent()) ?? ''), 3000, 'the live region to announce it');
+    await waitFor(async () => (await page.locator('[data-count=review]').textContent())?.trim() === '1', 3000, 'the review count');
+
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`c-${id}`);
+    await page.keyboard.press('a');
+    await card.waitFor({ state: 'detached', timeout: 5000 });
+
+    const list = await waitFor(async () => {
+      const body = await (await fetch(`${t.url}/api/articles/${article}/comments`)).json();
+      return body.items.some((c: { id: string }) => c.id === id) ? body : undefined;
+    }, 5000, 'the comment in the public list');
+    expect(list.items.find((c: { id: string }) => c.id === id).body).toBe('Honestly the minister is an idiot and should resign');
+    await waitFor(async () => (await page.locator('[data-count=review]').textContent())?.trim() === '0', 3000, 'the review count back to 0');
+
+    // Bulk: select two with x, approve both with a.
+    const more: string[] = [];
+    for (const body of ['What a stupid plan', 'Only a moron would vote for this']) more.push((await (await post(r, article, { body })).json()).id);
+    for (const commentId of more) await page.locator(`#c-${commentId}`).waitFor({ timeout: 5000 });
+    await page.locator(`#c-${more[0]}`).focus();
+    await page.keyboard.press('x');
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    expect(await page.locator('.bulk').textContent()).toContain('2 selected');
+    await page.keyboard.press('a');
+    for (const commentId of more) await page.locator(`#c-${commentId}`).waitFor({ state: 'detached', timeout: 5000 });
+    await waitFor(async () => (await (await fetch(`${t.url}/api/articles/${article}/comments`)).json()).items.length === 3, 5000, 'all three published');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, SLOW);
+
+  test('reject with r and a digit; a comment another moderator took shows a conflict', async () => {
+    const m = await moderator(t);
+    const other = await moderator(t);
+    const r = await reader(t);
+    const article = `${kind}-dash-2-${Date.now()}`;
+    const first = (await (await post(r, article, { body: 'You are a moron' })).json()).id as string;
+    const second = (await (await post(r, article, { body: 'Such a stupid take' })).json()).id as string;
+    expect((await decided(r, first)).status).toBe('in_review');
+    expect((await decided(r, second)).status).toBe('in_review');
+    const { page, problems } = await openDashboard(m.email, m.password, { locale: 'ko-KR' });
+    await page.getByRole('heading', { name: '검토' }).waitFor({ timeout: 5000 }); // Korean from the browser's language
+
+    await page.locator(`#c-${first}`).waitFor({ timeout: 5000 });
+    await page.locator(`#c-${first}`).focus();
+    await page.keyboard.press('r');
+    await page.locator('#reasons').waitFor({ timeout: 5000 });
+    await page.keyboard.press('2'); // abuse
+    await page.locator(`#c-${first}`).waitFor({ state: 'detached', timeout: 5000 });
+    const rejected = await (await m.api.get(`/api/moderation/comments/${first}`)).json();
+    expect(rejected.comment).toMatchObject({ status: 'rejected', reason: 'abuse' });
+
+    // A dashboard without live updates still shows the second comment after another moderator took it.
+    const stale = await openDashboard(m.email, m.password, { live: false });
+    await stale.page.locator(`#c-${second}`).waitFor({ timeout: 5000 });
+
+    expect((await other.api.post(`/api/moderation/comments/${second}/approve`, {})).status).toBe(200);
+    // The live dashboard drops the card and says why …
+    await page.locator(`#c-${second}`).waitFor({ state: 'detached', timeout: 5000 });
+    await waitFor(async () => /다른 관리자/.test((await page.locator('#announcer').textContent()) ?? ''), 3000, 'the announcement');
+    // … the stale one gets 409 CONFLICT when it tries, says so on the card, and shows the comment as it is now.
+    await stale.page.locator(`#c-${second}`).focus();
+    await stale.page.keyboard.press('a');
+    await stale.page.locator(`#c-${second} .notice`).waitFor({ timeout: 5000 });
+    expect(await stale.page.locator(`#c-${second} .notice`).textContent()).toContain('Another moderator acted on this comment first');
+    expect(await stale.page.locator(`#c-${second} .status`).textContent()).toContain('Published');
+    expect(stale.problems).toEqual([`409 ${t.url}/api/moderation/comments/${second}/approve`]);
+    await stale.page.context().close();
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, SLOW);
+
+  test('the audit log, and moderator management for admins only', async () => {
+    const admin = await moderator(t, 'admin');
+    const plain = await moderator(t);
+    const { page, problems } = await openDashboard(admin.email, admin.password);
+    await page.getByRole('link', { name: /Audit log/ }).click();
+    await page.locator('table.log tbody tr').first().waitFor({ timeout: 5000 });
+    const log = await page.locator('table.log').textContent();
+    expect(log).toContain('moderator.add');
+    expect(log).toContain(plain.email);
+
+    await page.getByRole('link', { name: /Moderators/ }).click();
+    await page.getByRole('cell', { name: plain.email }).waitFor({ timeout: 5000 });
+    const email = `new-${Date.now()}@desk.test`;
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('cell', { name: email }).waitFor({ timeout: 5000 });
+    await waitFor(async () => /New password \(shown once\): \S{12,}/.test((await page.locator('.add-moderator p').textContent()) ?? ''), 3000, 'the new password');
+    expect(problems).toEqual([]);
+    await page.context().close();
+
+    // A plain moderator has no Moderators tab.
+    const other = await openDashboard(plain.email, plain.password);
+    await other.page.getByRole('link', { name: /Audit log/ }).waitFor();
+    expect(await other.page.getByRole('link', { name: /Moderators/ }).count()).toBe(0);
+    await other.page.context().close();
+  }, SLOW);
+
+  (SCREENSHOTS && kind === 'sqlite' ? test : test.skip)('screenshots for the docs', async () => {
+    const m = await moderator(t, 'admin', 'desk@news.example');
+    const article = `screenshots-${Date.now()}`;
+    const names = ['Alex Moore', '이서준', 'Kim Minji'];
+    const bodies = [
+      'The minister is an idiot if he thinks this budget adds up.',
+      '이 기사 쓴 기자는 바보 아닌가요? 출처가 하나도 없네요.',
+      'Full story and the leaked memo here: https://example.org/memo',
+    ];
+    for (const [i, body] of bodies.entries()) {
+      const author = await reader(t, names[i]!);
+      await decided(author, (await (await post(author, article, { body, articleTitle: 'Budget 2027: what the minister did not say' })).json()).id);
+    }
+    mkdirSync('docs/screenshots', { recursive: true });
+    for (const [name, size] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
+      const { page } = await openDashboard(m.email, m.password, size);
+      await page.locator('.card').first().waitFor();
+      await page.locator('.card').first().focus();
+      await page.keyboard.press('h');
+      await page.locator('.history').waitFor();
+      await page.screenshot({ path: `docs/screenshots/dashboard-${name}.png`, fullPage: name === 'desktop' });
+      await page.context().close();
+    }
+  }, SLOW);
+});
