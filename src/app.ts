@@ -19,6 +19,8 @@ import { PinoNestLogger, requestLogger } from './logger.js';
 import { REDIS } from './redis/redis.module.js';
 
 const BODY_LIMIT = 16 * 1024;
+/** Rule sets carry word lists of up to 100,000 entries each. */
+const RULES_BODY_LIMIT = 10 * 1024 * 1024;
 
 /**
  * One line per request, after it: reads (the bulk of traffic) at debug, everything else at info,
@@ -55,6 +57,9 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/moderation/rules')) route.bodyLimit = RULES_BODY_LIMIT;
+  });
 
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

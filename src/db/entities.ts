@@ -6,6 +6,7 @@ import { AuditEntry } from '../moderation/audit-entry.entity.js';
 import { CommenterBan } from '../moderation/ban.entity.js';
 import { ModerationLogEntry } from '../moderation/moderation-log.entity.js';
 import { CommentReport } from '../moderation/report.entity.js';
+import { RuleSetVersion } from '../moderation/rule-set-version.entity.js';
 import { Moderator } from '../moderators/moderator.entity.js';
 
-export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry];
+export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry, RuleSetVersion];

@@ -1,5 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
+/** Plain values, or (rules.update) the list of changes: stored as JSON. */
+export type JsonValue = string | number | boolean | null | object[];
+
 export type AuditAction =
   | 'comment.approve'
   | 'comment.reject'
@@ -10,7 +13,8 @@ export type AuditAction =
   | 'moderator.disable'
   | 'moderator.enable'
   | 'moderator.reset_password'
-  | 'moderator.role';
+  | 'moderator.role'
+  | 'rules.update';
 
 /**
  * The moderators' audit trail: decisions, bans, account changes (append-only). Status changes by
@@ -55,7 +59,7 @@ export class AuditEntry {
   note!: string | null;
 
   @Column({ type: 'simple-json', nullable: true })
-  detail!: Record<string, string | number | boolean | null> | null;
+  detail!: Record<string, JsonValue> | null;
 }
 
 export type NewAuditEntry = Partial<Omit<AuditEntry, 'id' | 'createdAt' | 'action'>> & { action: AuditAction; createdAt?: Date };

@@ -11,12 +11,15 @@ import { QueueService } from './queue.service.js';
 import { CommentReport } from './report.entity.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
+import { RulesAdminService } from './rules-admin.service.js';
+import { RulesController } from './rules.controller.js';
+import { RulesDryRun } from './rules-dry-run.js';
 
 /** The moderators' HTTP API (queues, decisions, commenters, audit) and readers' reports. API process only. */
 @Module({
   imports: [ModeratorsModule, TypeOrmModule.forFeature([Comment, Commenter, CommentReport])],
-  controllers: [ModerationController, CommentersController, ReportsController],
-  providers: [QueueService, DecisionsService, AuditService, ReportsService],
+  controllers: [ModerationController, CommentersController, ReportsController, RulesController],
+  providers: [QueueService, DecisionsService, AuditService, ReportsService, RulesAdminService, RulesDryRun],
   exports: [QueueService],
 })
 export class ModerationApiModule {}

@@ -80,3 +80,30 @@ export class ReportDto {
   @ApiProperty({ enum: REPORT_REASONS }) reason!: string;
   @ApiPropertyOptional({ maxLength: 500 }) note?: string;
 }
+
+/** PUT /api/moderation/rules: the rule set itself is checked by the rule engine's own schema (src/rules/rule-set.ts). */
+export const saveRulesSchema = z
+  .object({
+    ruleSet: z.custom<unknown>((v) => v !== undefined, { message: 'ruleSet is required' }),
+    expectedVersion: z.int({ message: 'expectedVersion must be a version number' }).min(0, 'expectedVersion must be a version number').optional(),
+  })
+  .strict();
+
+export const dryRunSchema = z
+  .object({
+    ruleSet: z.custom<unknown>((v) => v !== undefined, { message: 'ruleSet is required' }),
+    limit: z.int({ message: 'limit must be a whole number' }).min(1, 'limit must be at least 1').max(50_000, 'limit must be at most 50000').optional(),
+    examples: z.int({ message: 'examples must be a whole number' }).min(0, 'examples must be at least 0').max(50, 'examples must be at most 50').optional(),
+  })
+  .strict();
+
+export class SaveRulesDto {
+  @ApiProperty({ description: 'The full rule set (docs/rules.md#the-rule-set-format)', type: Object }) ruleSet!: object;
+  @ApiPropertyOptional({ description: 'The version edited; if another was saved since, 409 CONFLICT' }) expectedVersion?: number;
+}
+
+export class DryRunDto {
+  @ApiProperty({ description: 'The draft rule set', type: Object }) ruleSet!: object;
+  @ApiPropertyOptional({ description: 'How many of the latest decided comments to judge: 1–50,000, default 10,000' }) limit?: number;
+  @ApiPropertyOptional({ description: 'Examples per change of outcome: 0–50, default 5' }) examples?: number;
+}

@@ -2,9 +2,13 @@ import { ApiError, del, get, post, query, setCsrfToken } from './api.js';
 import { clear, h } from './dom.js';
 import { highlighted } from './highlight.js';
 import { initialLang, texts, type Lang, type Text } from './i18n.js';
+import { loadRules } from './rules-view.js';
 import { QUEUES, REASONS, belongsTo, reportsByReason, toItem, type Item, type Me, type Queue, type QueueItem } from './model.js';
 
-type View = Queue | 'log' | 'moderators';
+type View = Queue | 'log' | 'moderators' | 'rules';
+
+/** The views that are not comment queues. */
+const isQueue = (view: View): view is Queue => view !== 'log' && view !== 'moderators' && view !== 'rules';
 
 const state = {
   lang: initialLang() as Lang,
@@ -120,7 +124,7 @@ function connectEvents(): void {
   source.addEventListener('open', () => {
     setLive(true);
     // Events may have been missed while away: load the view again.
-    if (interrupted && state.view !== 'log' && state.view !== 'moderators') void loadView(state.view);
+    if (interrupted && isQueue(state.view)) void loadView(state.view);
     interrupted = false;
   });
   source.addEventListener('error', () => {
@@ -176,7 +180,7 @@ async function onNewItem(data: { commentId: string; queue: Queue }): Promise<voi
 
 function onDecision(data: { commentId: string; to: string; moderatorId: string | null }): void {
   const item = state.items.find((i) => i.id === data.commentId);
-  if (!item || data.moderatorId === state.me?.id || state.view === 'log' || state.view === 'moderators') return;
+  if (!item || data.moderatorId === state.me?.id || !isQueue(state.view)) return;
   if (data.to === item.comment.status && state.view !== 'reported') return;
   removeItem(item.id);
   announce(t.decidedElsewhere);
@@ -196,6 +200,17 @@ async function loadView(view: View, append = false): Promise<void> {
   render();
   if (view === 'log') return loadLog();
   if (view === 'moderators') return loadModerators();
+  if (view === 'rules') {
+    return loadRules(document.getElementById('main')!, {
+      t,
+      me: state.me!,
+      stillShown: () => state.view === 'rules',
+      statusLabel,
+      formatTime,
+      announce,
+      handleError,
+    });
+  }
   try {
     const page = await get<{ items: unknown[]; nextCursor: string | null; counts?: Record<string, number> }>(
       `/api/moderation/queue${query({ queue: view, cursor: append ? state.cursor : null })}`,
@@ -242,7 +257,7 @@ function render(): void {
 function renderTabs(): void {
   const tabs = document.getElementById('tabs');
   if (!tabs || !state.me) return;
-  const views: View[] = [...QUEUES, 'log', ...(state.me.role === 'admin' ? (['moderators'] as View[]) : [])];
+  const views: View[] = [...QUEUES, 'log', 'rules', ...(state.me.role === 'admin' ? (['moderators'] as View[]) : [])];
   tabs.replaceChildren(
     ...views.map((view, i) => {
       const count = state.counts[view];
@@ -260,7 +275,7 @@ function renderTabs(): void {
               void loadView(view);
             },
           },
-          t[view],
+          view === 'rules' ? t.rulesTab : t[view],
           typeof count === 'number' ? h('span', { class: 'count', 'data-count': view }, ` ${count}`) : null,
           i < 4 ? h('span', { class: 'visually-hidden' }, ` (g ${i + 1})`) : null,
         ),
@@ -271,7 +286,7 @@ function renderTabs(): void {
 
 function renderList(): void {
   const main = document.getElementById('main');
-  if (!main || state.view === 'log' || state.view === 'moderators') return;
+  if (!main || !isQueue(state.view)) return;
   clear(main);
   main.append(h('h2', { id: 'view-title' }, t[state.view]));
   if (state.selected.size) main.append(bulkBar());
@@ -720,7 +735,7 @@ document.addEventListener('keydown', (e) => {
     if (n >= 1 && n <= QUEUES.length) void loadView(QUEUES[n - 1]!);
     return;
   }
-  const queueView = state.view !== 'log' && state.view !== 'moderators';
+  const queueView = isQueue(state.view);
   const key = e.key;
   if (key === '?') showKeys();
   else if (key === 'g') state.pending = 'go';

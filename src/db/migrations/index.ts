@@ -3,6 +3,7 @@ import { Comments1764300100000 } from './1764300100000-comments.js';
 import { Moderation1764400000000 } from './1764400000000-moderation.js';
 import { ModeratorPasswordChanged1764400100000 } from './1764400100000-moderator-password-changed.js';
 import { CommentTextHash1764600000000 } from './1764600000000-comment-text-hash.js';
+import { RuleSets1764650000000 } from './1764650000000-rule-sets.js';
 
 /** Every migration, oldest first. The same list runs on SQLite and PostgreSQL. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Moderation1764400000000,
   ModeratorPasswordChanged1764400100000,
   CommentTextHash1764600000000,
+  RuleSets1764650000000,
 ];
