@@ -53,11 +53,13 @@ export class ModerateComment {
     const compiled = this.rules.current();
     const key = dedupeKey(row.body);
     const textHash = createHash('sha256').update(key).digest('base64url').slice(0, 32);
+    // Two independent indexed reads: side by side, not one after the other.
+    const [history, duplicates] = await Promise.all([this.history(commentId, row, compiled), this.duplicates(commentId, row, key, textHash, compiled)]);
     const facts: Facts = {
       articleMode: row.moderation_mode ?? undefined,
       articleClosed: row.comments_open === false || row.comments_open === 0,
-      ...(await this.history(commentId, row, compiled)),
-      ...(await this.duplicates(commentId, row, key, textHash, compiled)),
+      ...history,
+      ...duplicates,
     };
     const decision = evaluate({ body: row.body }, facts, compiled);
     return this.moderation.transition({
