@@ -1,13 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
-import { REPORT_REASONS } from './report.entity.js';
+import { QUEUES, REJECT_REASONS, REPORT_REASONS } from './reasons.js';
 
-/** Reasons a moderator rejects for; shown to readers, so a fixed list. */
-export const REJECT_REASONS = ['spam', 'abuse', 'personal_information', 'off_topic', 'link', 'other'] as const;
-export type RejectReason = (typeof REJECT_REASONS)[number];
-
-export const QUEUES = ['review', 'reported', 'rejected', 'published'] as const;
-export type QueueName = (typeof QUEUES)[number];
+export { QUEUES, REJECT_REASONS, type QueueName, type RejectReason } from './reasons.js';
 
 const note = z.string({ message: 'note must be a string' }).max(2000, 'note must be at most 2000 characters').optional();
 const rejectReason = z.enum(REJECT_REASONS, { message: `reason must be one of ${REJECT_REASONS.join(', ')}` });

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { ReportReason } from './reasons.js';
 
-export type ReportReason = 'spam' | 'abuse' | 'personal_information' | 'off_topic' | 'other';
-export const REPORT_REASONS: ReportReason[] = ['spam', 'abuse', 'personal_information', 'off_topic', 'other'];
+export { REPORT_REASONS, type ReportReason } from './reasons.js';
 
 /** A reader's report of a published comment: at most one per reader per comment. */
 @Entity('comment_reports')

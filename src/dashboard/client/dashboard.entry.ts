@@ -1,3 +1,4 @@
+import type { AuditView } from '../../moderation/audit.service.js';
 import { ApiError, del, get, post, query, setCsrfToken } from './api.js';
 import { clear, h } from './dom.js';
 import { highlighted } from './highlight.js';
@@ -594,19 +595,6 @@ function showKeys(): void {
 
 // ---------------------------------------------------------------- the audit log and moderators
 
-interface AuditView {
-  id: number;
-  at: string;
-  action: string;
-  moderator: { id: string; email: string } | null;
-  commentId: string | null;
-  commenterId: string | null;
-  targetModerator: { id: string; email: string } | null;
-  from: string | null;
-  to: string | null;
-  reason: string | null;
-  note: string | null;
-}
 
 async function loadLog(cursor?: string): Promise<void> {
   const main = document.getElementById('main')!;

@@ -1,8 +1,11 @@
 import type { Span } from './highlight.js';
 
-export type Queue = 'review' | 'reported' | 'rejected' | 'published';
-export const QUEUES: Queue[] = ['review', 'reported', 'rejected', 'published'];
-export const REASONS = ['spam', 'abuse', 'personal_information', 'off_topic', 'link', 'other'] as const;
+import type { StatusCounts } from '../../moderation/queue.service.js';
+import type { QueueName as Queue } from '../../moderation/reasons.js';
+
+// The server's own lists and shapes (type imports vanish from the bundle; reasons.ts has no dependencies).
+export { QUEUES, REJECT_REASONS as REASONS, type QueueName as Queue } from '../../moderation/reasons.js';
+export type { StatusCounts } from '../../moderation/queue.service.js';
 
 export interface Me {
   id: string;
@@ -10,13 +13,6 @@ export interface Me {
   role: 'moderator' | 'admin';
 }
 
-export interface StatusCounts {
-  pending: number;
-  in_review: number;
-  published: number;
-  rejected: number;
-  total: number;
-}
 
 export interface BanView {
   reason: string;

@@ -1,4 +1,5 @@
-export type Lang = 'ko' | 'en';
+export type { Lang } from '../../common/language.js';
+import type { Lang } from '../../common/language.js';
 
 const en = {
   comments: 'Comments',

@@ -6,19 +6,11 @@ import { COMMENT_LIMIT, measureComment } from '../../comments/comment-length.js'
 import { ApiError, api, uuid } from './api.js';
 import { AuthStore, type Auth, type Commenter } from './auth-store.js';
 import { clear, h } from './dom.js';
+import { REPORT_REASONS } from '../../moderation/reasons.js';
+import type { WidgetSettings } from '../widget-page.js';
 import { absoluteTime, errorText, relativeTime, strings, type Lang } from './i18n.js';
 
-interface Settings {
-  articleId: string;
-  articleUrl: string | null;
-  articleTitle: string | null;
-  lang: Lang;
-  host: string;
-  origin: string;
-  policyUrl: string;
-  providers: Array<{ id: string; name: string }>;
-  theme: Record<string, string>;
-}
+type Settings = WidgetSettings;
 
 interface Published {
   id: string;
@@ -35,7 +27,6 @@ interface Own {
   createdAt: string;
 }
 
-const REPORT_REASONS = ['spam', 'abuse', 'personal_information', 'off_topic', 'other'];
 const PAGE = 20;
 
 const settings = JSON.parse(document.getElementById('widget-settings')!.textContent!) as Settings;
