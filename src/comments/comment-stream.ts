@@ -42,13 +42,15 @@ export class CommentStream implements OnModuleDestroy {
   }
 
   /** False when this process already serves as many streams as it should. */
-  add(articleId: string, listener: StreamListener): boolean {
-    if (this.size >= MAX_LISTENERS) return false;
+  hasRoom(): boolean {
+    return this.size < MAX_LISTENERS;
+  }
+
+  add(articleId: string, listener: StreamListener): void {
     let set = this.byArticle.get(articleId);
     if (!set) this.byArticle.set(articleId, (set = new Set()));
     set.add(listener);
     this.size++;
-    return true;
   }
 
   remove(articleId: string, listener: StreamListener): void {

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { openEventStream } from '../common/event-stream.js';
 import { AppError } from '../errors.js';
 import { CommentStream, type StreamEvent, type StreamListener } from './comment-stream.js';
 import { acceptArticleId } from './comment-text.js';
@@ -20,31 +21,16 @@ export class LiveController {
   @ApiOkResponse({ description: 'An endless text/event-stream' })
   events(@Param('articleId') articleId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     const id = acceptArticleId(articleId);
-    const raw = reply.raw;
-    const listener: StreamListener = {
-      send: (event: StreamEvent) => {
-        raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-      },
-      end: () => raw.end(),
-    };
-    if (!this.stream.add(id, listener)) {
+    if (!this.stream.hasRoom()) {
       throw new AppError('SERVICE_UNAVAILABLE', 503, 'Too many live connections; the list still works without them', {}, { 'retry-after': '30' });
     }
     reply.hijack();
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no', // nginx: do not buffer the stream
-      'x-request-id': String(request.id),
+    const events = openEventStream(reply.raw, {
+      headers: { 'x-request-id': String(request.id) },
+      heartbeatMs: HEARTBEAT_MS,
+      onClose: () => this.stream.remove(id, listener),
     });
-    raw.write('retry: 3000\n: connected\n\n');
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
-    const close = () => {
-      clearInterval(heartbeat);
-      this.stream.remove(id, listener);
-    };
-    request.raw.on('close', close);
-    raw.on('error', close);
+    const listener: StreamListener = { send: (event: StreamEvent) => events.send(event.type, event), end: () => events.end() };
+    this.stream.add(id, listener);
   }
 }

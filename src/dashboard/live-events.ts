@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { CommentEvents, type CommentChanged } from '../comments/comment-events.js';
 import { QueueService } from '../moderation/queue.service.js';
+import { openEventStream, sseFrame, type EventStream } from '../common/event-stream.js';
 
 /** How often an idle stream gets a comment line, so proxies and browsers keep it open. */
 export const HEARTBEAT_MS = 15_000;
@@ -24,10 +25,6 @@ export type LiveEvent =
     }
   | { event: 'counts'; data: Record<string, number> };
 
-interface Client {
-  raw: ServerResponse;
-  heartbeat: NodeJS.Timeout;
-}
 
 /** Any event type on the comment-events channel (other modules may add their own, e.g. reports). */
 type AnyCommentEvent = CommentChanged | { type: string; commentId?: string; articleId?: string; [key: string]: unknown };
@@ -60,9 +57,6 @@ export function toLiveEvents(e: AnyCommentEvent): LiveEvent[] {
   return out;
 }
 
-function frame(e: LiveEvent): string {
-  return `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
-}
 
 /**
  * The open event streams of this process. Every process hears every comment event over Redis
@@ -71,7 +65,7 @@ function frame(e: LiveEvent): string {
 @Injectable()
 export class LiveEvents implements OnModuleDestroy {
   private readonly log = new Logger(LiveEvents.name);
-  private readonly clients = new Set<Client>();
+  private readonly clients = new Set<EventStream>();
   private countsTimer?: NodeJS.Timeout;
   constructor(
     events: CommentEvents,
@@ -88,32 +82,20 @@ export class LiveEvents implements OnModuleDestroy {
 
   /** Takes over a hijacked response: headers, a first `counts`, heartbeats, clean-up on close. */
   attach(raw: ServerResponse, headers: Record<string, string | number | string[] | undefined>): void {
-    raw.writeHead(200, {
-      ...Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no', // nginx: pass events through at once
+    const client: EventStream = openEventStream(raw, {
+      headers,
+      heartbeatMs: HEARTBEAT_MS,
+      maxMs: MAX_STREAM_MS,
+      onClose: () => this.clients.delete(client),
     });
-    raw.write('retry: 3000\n\n');
-    const client: Client = { raw, heartbeat: setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS) };
-    client.heartbeat.unref();
-    const expiry = setTimeout(() => raw.end(), MAX_STREAM_MS).unref();
     this.clients.add(client);
-    const close = () => {
-      clearInterval(client.heartbeat);
-      clearTimeout(expiry);
-      this.clients.delete(client);
-    };
-    raw.on('close', close);
-    raw.on('error', close);
     void this.sendCounts(new Set([client]));
   }
 
   private onEvent(event: AnyCommentEvent): void {
     if (this.clients.size === 0) return;
-    const text = toLiveEvents(event).map(frame).join('');
-    if (text) for (const client of this.clients) client.raw.write(text);
+    const text = toLiveEvents(event).map((e) => sseFrame(e.event, e.data)).join('');
+    if (text) for (const client of this.clients) client.write(text);
     this.scheduleCounts();
   }
 
@@ -126,10 +108,10 @@ export class LiveEvents implements OnModuleDestroy {
     this.countsTimer.unref();
   }
 
-  private async sendCounts(clients: Set<Client>): Promise<void> {
+  private async sendCounts(clients: Set<EventStream>): Promise<void> {
     try {
-      const text = frame({ event: 'counts', data: await this.queue.counts() });
-      for (const client of clients) if (!client.raw.writableEnded) client.raw.write(text);
+      const text = sseFrame('counts', await this.queue.counts());
+      for (const client of clients) if (!client.ended) client.write(text);
     } catch (err) {
       this.log.warn({ err }, 'queue counts not sent');
     }
@@ -138,10 +120,7 @@ export class LiveEvents implements OnModuleDestroy {
   /** Open streams would keep the HTTP server from closing: end them (browsers reconnect elsewhere). */
   onModuleDestroy(): void {
     clearTimeout(this.countsTimer);
-    for (const client of this.clients) {
-      clearInterval(client.heartbeat);
-      client.raw.end();
-    }
+    for (const client of this.clients) client.end();
     this.clients.clear();
   }
 }
