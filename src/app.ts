@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
-import fastifySession from '@fastify/session';
+import type fastifySession from '@fastify/session';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { HelmetOptions } from 'helmet';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { deriveKey } from './auth/keys.js';
+import { lazySession } from './auth/lazy-session.js';
 import { RedisSessionStore } from './auth/session.store.js';
 import { SESSION_COOKIE } from './auth/session.cookie.js';
 import { MODERATOR_COOKIE } from './moderators/moderator-sessions.js';
 import type { AppConfig } from './config.js';
+import { securityHeaders } from './common/security-headers.js';
 import { AllExceptionsFilter } from './errors.js';
 import { PinoNestLogger, requestLogger } from './logger.js';
 import { REDIS } from './redis/redis.module.js';
@@ -41,6 +43,28 @@ function requestId(header: unknown): string {
   return typeof header === 'string' && /^[\w.:-]{1,100}$/.test(header) ? header : randomUUID();
 }
 
+function helmetOptions(config: AppConfig): HelmetOptions {
+  return {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    crossOriginOpenerPolicy: false, // the sign-in popup must be able to reach window.opener
+    crossOriginEmbedderPolicy: false,
+    hsts: config.secureCookies,
+  };
+}
+
 /** Builds the HTTP application (not yet listening): used by main.ts and by the e2e tests. */
 export async function createApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -61,35 +85,19 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     if (route.url.startsWith('/api/moderation/rules')) route.bodyLimit = RULES_BODY_LIMIT;
   });
 
+  const headers = securityHeaders(helmetOptions(config));
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
+    // On the raw response, so streams that take it over (server-sent events) keep them too.
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    reply.raw.setHeader('x-request-id', request.id);
     done();
   });
   fastify.addHook('preHandler', (request, _reply, done) => {
     requestLogger.run(request.log as Logger, done);
   });
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        upgradeInsecureRequests: config.secureCookies ? [] : null,
-      },
-    },
-    crossOriginOpenerPolicy: false, // the sign-in popup must be able to reach window.opener
-    crossOriginEmbedderPolicy: false,
-    hsts: config.secureCookies,
-  });
   await app.register(fastifyCookie);
-  await app.register(fastifySession, {
+  await app.register(lazySession, {
     secret: deriveKey(config.authSecret, 'session-cookie').toString('hex'),
     cookieName: SESSION_COOKIE,
     saveUninitialized: false,

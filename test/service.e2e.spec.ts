@@ -46,6 +46,17 @@ describe.each(DATABASES)('service basics on %s', (kind) => {
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  test('security headers on every response, errors included; no session cookie handed to anonymous readers', async () => {
+    for (const path of ['/health/live', '/api/articles/any/comments', '/no-such-route']) {
+      const response = await fetch(`${t.url}${path}`);
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('strict-transport-security')).toBeNull(); // HSTS only when PUBLIC_URL is https
+      expect(response.headers.get('x-powered-by')).toBeNull();
+      expect(response.headers.get('set-cookie')).toBeNull();
+    }
+  });
+
   test('the OpenAPI document describes the sign-in routes', async () => {
     const document = await (await fetch(`${t.url}/api/docs.json`)).json();
     expect(Object.keys(document.paths)).toEqual(
