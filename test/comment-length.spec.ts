@@ -1,4 +1,5 @@
 import { COMMENT_LIMIT, countGraphemes, measureComment, normalizeComment } from '../src/comments/comment-length.js';
+import fc from 'fast-check';
 import { acceptCommentText } from '../src/comments/comment-text.js';
 
 describe('the comment length rule shared by the widget counter and the server', () => {
@@ -14,6 +15,22 @@ describe('the comment length rule shared by the widget counter and the server', 
     ['ASCII', 'hello', 5],
   ])('%s', (_name, text, expected) => {
     expect(measureComment(text).length).toBe(expected);
+  });
+
+  test('the quick count (one grapheme per unit for common scripts) always agrees with Intl.Segmenter', () => {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const byIntl = (text: string) => [...segmenter.segment(text)].length;
+    // Characters from inside and just outside the quick set, so mixtures cross its edges:
+    // combining marks after Latin letters, jamo after syllables, ZWJ, emoji, CR, controls.
+    const pieces = ['a', 'Z', ' ', '\t', '\n', '\r', 'é', 'ɏ', 'ɐ', '\u0301', '\u0323', '\u200d', '\u200c', '\u2026', '\u2028', '한', '글', '\u1100', '\u1161', '\u11a8',
+      '\u3131', '中', '文', '\u302a', '👍', '\u{1f3fd}', '🇰', '🇷', '\ufe0f', '\u20e3', '1', '\u00ad', '\u0e33', '\u0915', '\u094d', '\u00a0', '~', '\x7f'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        expect(countGraphemes(text)).toBe(byIntl(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   test('250 Hangul syllables fit, 251 do not', () => {

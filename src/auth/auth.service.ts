@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { batchedLookup } from '../db/batched-lookup.js';
+import { Sql, placeholders } from '../db/sql.js';
 import { Transactions } from '../db/transactions.js';
 import { Commenter, type Provider } from './commenter.entity.js';
 import { cleanAvatarUrl, cleanDisplayName } from './display-text.js';
@@ -38,6 +40,7 @@ export class AuthService {
   constructor(
     @InjectRepository(Commenter) private readonly commenters: Repository<Commenter>,
     private readonly transactions: Transactions,
+    private readonly sql: Sql,
   ) {}
 
   /** Creates the commenter on first sign-in, refreshes name and avatar on later ones. */
@@ -68,7 +71,30 @@ export class AuthService {
     return this.commenters.findOneByOrFail({ provider: profile.provider, providerUserId });
   }
 
-  findById(id: string): Promise<Commenter | null> {
-    return this.commenters.findOneBy({ id });
-  }
+  /** On every signed-in request: concurrent requests share one hand-written query. */
+  readonly findById = batchedLookup(async (ids) => {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `SELECT id, provider, provider_user_id, display_name, username, avatar_url, status, first_seen_at, last_login_at
+         FROM commenters WHERE id IN (${placeholders(ids.length)})`,
+      ids,
+    );
+    const byId = new Map<string, Commenter>();
+    for (const row of rows) {
+      byId.set(
+        row.id as string,
+        Object.assign(new Commenter(), {
+          id: row.id,
+          provider: row.provider,
+          providerUserId: row.provider_user_id,
+          displayName: row.display_name,
+          username: row.username,
+          avatarUrl: row.avatar_url,
+          status: row.status,
+          firstSeenAt: this.sql.time(row.first_seen_at),
+          lastLoginAt: this.sql.time(row.last_login_at),
+        }),
+      );
+    }
+    return byId;
+  });
 }

@@ -18,8 +18,18 @@ export function normalizeComment(text: string): string {
   return text.replace(/\r\n/g, '\n').normalize('NFC').trim();
 }
 
+/*
+ * Characters that are a grapheme of their own next to one another: tab, LF, printable ASCII,
+ * Latin-1 and Latin Extended-A/B letters, general punctuation (dashes, quotes, ellipsis), CJK
+ * ideographs and precomposed Hangul syllables (as NFC leaves them). A text made only of these —
+ * most comments here — has one grapheme per UTF-16 unit, so it is counted without Intl.Segmenter,
+ * which costs far more. Anything else (emoji, combining marks, jamo, other scripts) is segmented.
+ */
+const ONE_UNIT_GRAPHEMES = /^[\t\n\x20-\x7e\u00a0-\u024f\u2010-\u2027\u4e00-\u9fff\uac00-\ud7a3]*$/;
+
 /** Number of user-perceived characters in an already normalised text. */
 export function countGraphemes(text: string): number {
+  if (ONE_UNIT_GRAPHEMES.test(text)) return text.length;
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   let count = 0;
   for (const _ of segmenter.segment(text)) count++;

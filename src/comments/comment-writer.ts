@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Sql, valuesList } from '../db/sql.js';
 import { Transactions } from '../db/transactions.js';
-import { Article } from './article.entity.js';
-import { Comment } from './comment.entity.js';
-import { OutboxEntry } from './outbox.entity.js';
+import type { Article } from './article.entity.js';
+import type { Comment } from './comment.entity.js';
 
 export interface NewComment {
   comment: Comment;
@@ -31,7 +30,10 @@ export class CommentWriter {
   private inFlight = 0;
   private readonly log = new Logger(CommentWriter.name);
 
-  constructor(private readonly transactions: Transactions) {}
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly sql: Sql,
+  ) {}
 
   write(item: NewComment): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -53,7 +55,7 @@ export class CommentWriter {
 
   private async flush(batch: Waiting[]): Promise<void> {
     try {
-      await this.transactions.run((manager) => insertAll(manager, batch.map((w) => w.item)));
+      await insertAll(this.sql, this.transactions, batch.map((w) => w.item));
       batch.forEach((w) => w.resolve());
     } catch (err) {
       if (batch.length === 1) {
@@ -64,7 +66,7 @@ export class CommentWriter {
       this.log.debug({ err: (err as Error).message, size: batch.length }, 'batch insert failed; retrying row by row');
       for (const waiting of batch) {
         try {
-          await this.transactions.run((manager) => insertAll(manager, [waiting.item]));
+          await insertAll(this.sql, this.transactions, [waiting.item]);
           waiting.resolve();
         } catch (rowErr) {
           waiting.reject(rowErr);
@@ -74,18 +76,32 @@ export class CommentWriter {
   }
 }
 
-async function insertAll(manager: EntityManager, items: NewComment[]): Promise<void> {
+/**
+ * The batch's new articles, comments and outbox rows. On PostgreSQL one statement (data-modifying
+ * CTEs), which is atomic on its own: one round trip, no BEGIN/COMMIT. On SQLite three statements in
+ * one transaction (in-process, no round trips to save).
+ */
+async function insertAll(sql: Sql, transactions: Transactions, items: NewComment[]): Promise<void> {
   const articles = new Map<string, Article>();
   for (const { article } of items) if (article && !articles.has(article.id)) articles.set(article.id, article);
-  if (articles.size > 0) {
-    await manager.createQueryBuilder().insert().into(Article).values([...articles.values()]).orIgnore().execute();
+  const articleParams = [...articles.values()].flatMap((a) => [a.id, a.url, a.title, a.createdAt]);
+  const articleSql = `INSERT INTO articles (id, url, title, created_at) VALUES ${valuesList(articles.size, 4)} ON CONFLICT (id) DO NOTHING`;
+  const first = articleParams.length + 1;
+  const commentParams = items.flatMap(({ comment: c }) => [c.id, c.articleId, c.commenterId, c.body, c.status, c.idempotencyKey, c.createdAt]);
+  const commentSql = `INSERT INTO comments (id, article_id, commenter_id, body, status, idempotency_key, created_at) VALUES ${valuesList(items.length, 7, first)}`;
+  const outboxFirst = first + commentParams.length;
+  const outboxParams = items.flatMap(({ comment: c }) => [c.id, c.createdAt]);
+  const outboxSql = `INSERT INTO outbox (comment_id, created_at) VALUES ${valuesList(items.length, 2, outboxFirst)}`;
+  const params = [...articleParams, ...commentParams, ...outboxParams];
+  if (sql.isPostgres) {
+    const steps = [...(articles.size > 0 ? [`a AS (${articleSql})`] : []), `c AS (${commentSql})`];
+    await sql.run(`WITH ${steps.join(', ')} ${outboxSql}`, params);
+    return;
   }
-  await manager.createQueryBuilder().insert().into(Comment).values(items.map((i) => i.comment)).updateEntity(false).execute();
-  await manager
-    .createQueryBuilder()
-    .insert()
-    .into(OutboxEntry)
-    .values(items.map((i) => ({ commentId: i.comment.id, createdAt: i.comment.createdAt })))
-    .updateEntity(false)
-    .execute();
+  // SQLite numbers each statement's placeholders on its own: renumber from $1.
+  await transactions.run(async (manager) => {
+    if (articles.size > 0) await sql.run(articleSql, articleParams, manager);
+    await sql.run(commentSql.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) - first + 1}`), commentParams, manager);
+    await sql.run(outboxSql.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) - outboxFirst + 1}`), outboxParams, manager);
+  });
 }

@@ -3,6 +3,8 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { DataSource, Repository } from 'typeorm';
 import { AuthService } from '../auth/auth.service.js';
+import { batchedLookup } from '../db/batched-lookup.js';
+import { Sql, placeholders } from '../db/sql.js';
 import type { Commenter } from '../auth/commenter.entity.js';
 import { AppError } from '../errors.js';
 import { BansService } from '../moderation/bans.service.js';
@@ -74,6 +76,7 @@ export class CommentsService {
     @InjectRepository(Comment) private readonly comments: Repository<Comment>,
     @InjectRepository(Article) private readonly articles: Repository<Article>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
     private readonly writer: CommentWriter,
     private readonly rateLimiter: CommentRateLimiter,
     private readonly relay: OutboxRelay,
@@ -92,8 +95,8 @@ export class CommentsService {
       const earlier = await this.comments.findOneBy({ commenterId: commenter.id, idempotencyKey });
       if (earlier) return earlier;
     }
-    const article = await this.articles.findOneBy({ id: articleId });
-    if (article && !article.commentsOpen) throw new AppError('COMMENTS_CLOSED', 403, 'Comments are closed on this article');
+    const open = await this.articleOpen(articleId);
+    if (open === false) throw new AppError('COMMENTS_CLOSED', 403, 'Comments are closed on this article');
 
     const id = uuidv7();
     const rate = await this.rateLimiter.take(commenter.id, idempotencyKey ? `key:${idempotencyKey}` : id);
@@ -124,8 +127,9 @@ export class CommentsService {
       reportedAt: null,
       hiddenAt: null,
     });
-    const newArticle = article
-      ? undefined
+    const newArticle =
+      open !== null
+        ? undefined
       : Object.assign(new Article(), {
           id: articleId,
           url: input.articleUrl ?? null,
@@ -147,6 +151,12 @@ export class CommentsService {
     this.relay.kick(id);
     return comment;
   }
+
+  /** Whether an article takes comments (null: not created yet). Concurrent submissions share one query. */
+  private readonly articleOpen = batchedLookup(async (ids) => {
+    const rows = await this.sql.rows<{ id: string; comments_open: unknown }>(`SELECT id, comments_open FROM articles WHERE id IN (${placeholders(ids.length)})`, ids);
+    return new Map(rows.map((row) => [row.id, this.sql.bool(row.comments_open)]));
+  });
 
   /** Published comments, newest first, by keyset: concurrent publishing never makes a page skip or repeat. */
   async listPublished(articleId: string, limit: number, cursor?: string): Promise<CommentPage> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, LessThan, type Repository } from 'typeorm';
-import { Transactions } from '../db/transactions.js';
+import { LessThan, type Repository } from 'typeorm';
+import { Sql, placeholders } from '../db/sql.js';
 import { ModerationQueue } from '../moderation/moderation.queue.js';
 import { OutboxEntry } from './outbox.entity.js';
 import { Comment } from './comment.entity.js';
@@ -36,7 +36,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @InjectRepository(OutboxEntry) private readonly outbox: Repository<OutboxEntry>,
     @InjectRepository(Comment) private readonly comments: Repository<Comment>,
     private readonly config: AppConfig,
-    private readonly transactions: Transactions,
+    private readonly sql: Sql,
     private readonly queue: ModerationQueue,
     @InjectRedis() private readonly redis: Redis,
   ) {}
@@ -137,7 +137,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
     if (this.redisDown) this.log.log('queue available again: releasing held comments');
     this.redisDown = false;
-    await this.transactions.run((manager) => manager.delete(OutboxEntry, { commentId: In(commentIds) }));
+    await this.sql.run(`DELETE FROM outbox WHERE comment_id IN (${placeholders(commentIds.length)})`, commentIds);
     return true;
   }
 }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config.js';
 import { dataSourceOptions, runMigrations } from './data-source.js';
+import { Sql } from './sql.js';
 import { Transactions } from './transactions.js';
 
 @Global()
@@ -21,8 +22,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [Transactions],
-      exports: [Transactions],
+      providers: [Transactions, Sql],
+      exports: [Transactions, Sql],
     };
   }
 }

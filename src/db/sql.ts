@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+export interface SqlResult<T> {
+  rows: T[];
+  /** Rows changed, for statements without RETURNING. */
+  affected: number;
+}
+
+/**
+ * Hand-written SQL for the hot paths (a comment's submission and its rule decision), where the
+ * query builder and entity mapping cost more CPU than the database does. Written once in
+ * PostgreSQL's dialect — `$1` placeholders, `$1::type` casts — and translated for SQLite: the
+ * placeholders become positional `?`, the casts go, and dates, booleans and objects are stored as
+ * TypeORM stores them there (UTC text, 0/1, JSON).
+ */
+@Injectable()
+export class Sql {
+  readonly isPostgres: boolean;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.isPostgres = dataSource.options.type === 'postgres';
+  }
+
+  /** One statement; inside a transaction when given that transaction's manager. */
+  async run<T = Record<string, unknown>>(text: string, params: readonly unknown[] = [], manager?: EntityManager): Promise<SqlResult<T>> {
+    const [statement, values] = this.isPostgres ? [text, params as unknown[]] : forSqlite(text, params);
+    const runner: QueryRunner = manager?.queryRunner ?? this.dataSource.createQueryRunner();
+    try {
+      const result = await runner.query(statement, values, true);
+      const rows = (Array.isArray(result.records) ? result.records : []) as T[];
+      return { rows, affected: result.affected ?? rows.length };
+    } finally {
+      if (!manager) await runner.release();
+    }
+  }
+
+  async rows<T = Record<string, unknown>>(text: string, params: readonly unknown[] = [], manager?: EntityManager): Promise<T[]> {
+    return (await this.run<T>(text, params, manager)).rows;
+  }
+
+  /** A timestamp read back by hand-written SQL (PostgreSQL gives a Date, SQLite UTC text). */
+  time(value: unknown): Date {
+    if (value instanceof Date) return value;
+    return new Date(`${String(value).replace(' ', 'T')}Z`);
+  }
+
+  /** A boolean read back (SQLite keeps 0/1). */
+  bool(value: unknown): boolean {
+    return value === true || value === 1 || value === '1';
+  }
+}
+
+function forSqlite(text: string, params: readonly unknown[]): [string, unknown[]] {
+  const values: unknown[] = [];
+  const statement = text.replace(/\$(\d+)(?:::[a-z_]+(?:\[\])?)?/g, (_match, n: string) => {
+    values.push(sqliteValue(params[Number(n) - 1]));
+    return '?';
+  });
+  return [statement, values];
+}
+
+function sqliteValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace('Z', ''); // as TypeORM stores it
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) return JSON.stringify(value);
+  return value;
+}
+
+/** `$first, $first+1, …`: the placeholders of an `IN (…)` list. */
+export function placeholders(count: number, first = 1): string {
+  return Array.from({ length: count }, (_, i) => `$${first + i}`).join(', ');
+}
+
+/** `($1, $2, …), ($n, …)`: the placeholders of `rows` rows of `width` values, numbered from `first`. */
+export function valuesList(rows: number, width: number, first = 1): string {
+  return Array.from({ length: rows }, (_, r) => `(${placeholders(width, first + r * width)})`).join(', ');
+}
