@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { Article } from '../comments/article.entity.js';
-import { Comment, type CommentStatus } from '../comments/comment.entity.js';
+import type { CommentStatus } from '../comments/comment.entity.js';
+import { batchedLookup } from '../db/batched-lookup.js';
+import { Sql, placeholders } from '../db/sql.js';
 import { evaluate, type CompiledRuleSet } from '../rules/engine.js';
 import { dedupeKey } from '../rules/normalise.js';
 import type { Facts, Verdict } from '../rules/types.js';
@@ -12,52 +11,54 @@ import { RulesService } from './rules.service.js';
 
 const STATUS_FOR: Record<Verdict, CommentStatus> = { publish: 'published', review: 'in_review', reject: 'rejected' };
 
+/** More commenters than this posting one text is a campaign whatever the exact number. */
+const MAX_DUPLICATE_GROUPS = 1000;
+
 export class CommentNotFound extends Error {}
 
 interface Row {
+  id: string;
   status: string;
   body: string;
-  article_id: string;
-  commenter_id: string;
-  created_at: Date | string;
-  moderation_mode: 'auto' | 'pre' | null;
-  comments_open: boolean | number | null;
+  articleId: string;
+  commenterId: string;
+  createdAt: Date;
+  moderationMode: 'auto' | 'pre' | null;
+  commentsOpen: boolean | null;
 }
 
-/** The worker's job: gather the facts, run the rules, record the decision through the status service. */
+type StatusCounts = Map<string, number>;
+
+interface DuplicateGroup {
+  commenterId: string;
+  n: number;
+  last: Date;
+}
+
+/**
+ * The worker's job: gather the facts, run the rules, record the decision through the status service.
+ * The worker runs many jobs at once; their reads are shared (one query per kind of fact for all the
+ * jobs that asked in the same turn of the event loop) and so are their writes (ModerationService).
+ */
 @Injectable()
 export class ModerateComment {
   constructor(
-    @InjectRepository(Comment) private readonly comments: Repository<Comment>,
+    private readonly sql: Sql,
     private readonly rules: RulesService,
     private readonly moderation: ModerationService,
   ) {}
 
   async run(commentId: string): Promise<TransitionResult | 'already-decided'> {
-    const [row] = await this.comments
-      .createQueryBuilder('c')
-      .leftJoin(Article, 'a', 'a.id = c.article_id')
-      .select([
-        'c.status AS status',
-        'c.body AS body',
-        'c.article_id AS article_id',
-        'c.commenter_id AS commenter_id',
-        'c.created_at AS created_at',
-        'a.moderation_mode AS moderation_mode',
-        'a.comments_open AS comments_open',
-      ])
-      .where('c.id = :id', { id: commentId })
-      .getRawMany<Row>();
+    const row = await this.comment(commentId);
     if (!row) throw new CommentNotFound(`comment ${commentId} not found`);
     if (row.status !== 'pending') return 'already-decided';
     const compiled = this.rules.current();
     const key = dedupeKey(row.body);
     const textHash = createHash('sha256').update(key).digest('base64url').slice(0, 32);
-    // Two independent indexed reads: side by side, not one after the other.
-    const [history, duplicates] = await Promise.all([this.history(commentId, row, compiled), this.duplicates(commentId, row, key, textHash, compiled)]);
+    const [history, duplicates] = await Promise.all([this.history(row, compiled), this.duplicates(row, key, textHash, compiled)]);
     const facts: Facts = {
-      articleMode: row.moderation_mode ?? undefined,
-      articleClosed: row.comments_open === false || row.comments_open === 0,
+      articleMode: row.moderationMode ?? undefined,
+      articleClosed: row.commentsOpen === false,
       ...history,
       ...duplicates,
     };
@@ -69,52 +70,91 @@ export class ModerateComment {
       actor: 'rules',
       reason: decision.reason,
       findings: decision.findings,
-      articleId: row.article_id,
+      articleId: row.articleId,
       textHash,
     });
   }
 
-  /** The commenter's earlier comments by status: one indexed query (commenter_id, created_at). */
-  private async history(commentId: string, row: Row, { ruleSet: { rules } }: CompiledRuleSet): Promise<Pick<Facts, 'history'>> {
+  private readonly comment = batchedLookup(async (ids) => {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `SELECT c.id, c.status, c.body, c.article_id, c.commenter_id, c.created_at, a.moderation_mode, a.comments_open
+         FROM comments c LEFT JOIN articles a ON a.id = c.article_id
+        WHERE c.id IN (${placeholders(ids.length)})`,
+      ids,
+    );
+    return new Map(
+      rows.map((r): [string, Row] => [
+        r.id as string,
+        {
+          id: r.id as string,
+          status: r.status as string,
+          body: r.body as string,
+          articleId: r.article_id as string,
+          commenterId: r.commenter_id as string,
+          createdAt: this.sql.time(r.created_at),
+          moderationMode: (r.moderation_mode as Row['moderationMode']) ?? null,
+          commentsOpen: r.comments_open === null || r.comments_open === undefined ? null : this.sql.bool(r.comments_open),
+        },
+      ]),
+    );
+  });
+
+  /** Comments per status, per commenter: one indexed query (commenter_id, created_at) for the batch. */
+  private readonly statusCounts = batchedLookup(async (commenterIds) => {
+    const distinct = [...new Set(commenterIds)];
+    const rows = await this.sql.rows<{ commenter_id: string; status: string; n: string | number }>(
+      `SELECT commenter_id, status, COUNT(*) AS n FROM comments WHERE commenter_id IN (${placeholders(distinct.length)}) GROUP BY commenter_id, status`,
+      distinct,
+    );
+    const counts = new Map<string, StatusCounts>(distinct.map((id) => [id, new Map()]));
+    for (const row of rows) counts.get(row.commenter_id)!.set(row.status, Number(row.n));
+    return counts;
+  });
+
+  /** The commenter's earlier comments by status (this one, still pending, left out). */
+  private async history(row: Row, { ruleSet: { rules } }: CompiledRuleSet): Promise<Pick<Facts, 'history'>> {
     if (!rules.new_commenter.enabled && !rules.trust.enabled) return {};
-    const counts = await this.comments
-      .createQueryBuilder('c')
-      .select(['c.status AS status', 'COUNT(*) AS n'])
-      .where('c.commenter_id = :commenter AND c.id <> :id', { commenter: row.commenter_id, id: commentId })
-      .groupBy('c.status')
-      .getRawMany<{ status: CommentStatus; n: string | number }>();
-    const count = (status?: CommentStatus) => counts.filter((c) => !status || c.status === status).reduce((sum, c) => sum + Number(c.n), 0);
-    return { history: { total: count(), published: count('published'), rejected: count('rejected') } };
+    const counts = (await this.statusCounts(row.commenterId)) ?? new Map<string, number>();
+    const of = (status: string) => counts.get(status) ?? 0;
+    const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
+    return { history: { total: Math.max(0, total - 1), published: of('published'), rejected: of('rejected') } };
   }
 
   /**
-   * Earlier comments with the same normalised text, per commenter, within the longer of the two
-   * windows around this comment's own time: one indexed query (text_hash, created_at).
+   * Earlier comments with the same normalised text since a given time, grouped by commenter: one
+   * indexed query (text_hash, created_at) per text, all of the batch's texts in one round trip.
+   * Key: `${commentId}|${textHash}|${since ms}`.
    */
-  private async duplicates(commentId: string, row: Row, key: string, textHash: string, { ruleSet: { rules } }: CompiledRuleSet): Promise<Pick<Facts, 'duplicates'>> {
+  private readonly duplicateGroups = batchedLookup(async (keys) => {
+    const parts = keys.map((key) => key.split('|') as [string, string, string]);
+    const selects = parts.map(
+      (_, i) =>
+        `SELECT * FROM (SELECT $${i * 4 + 1}::text AS k, commenter_id, COUNT(*) AS n, MAX(created_at) AS last FROM comments
+          WHERE text_hash = $${i * 4 + 2} AND created_at >= $${i * 4 + 3} AND id <> $${i * 4 + 4} GROUP BY commenter_id LIMIT ${MAX_DUPLICATE_GROUPS}) d${i}`,
+    );
+    const params = parts.flatMap(([commentId, hash, since], i) => [keys[i], hash, new Date(Number(since)), commentId]);
+    const rows = await this.sql.rows<{ k: string; commenter_id: string; n: string | number; last: unknown }>(selects.join(' UNION ALL '), params);
+    const groups = new Map<string, DuplicateGroup[]>(keys.map((key) => [key, []]));
+    for (const row of rows) groups.get(row.k)?.push({ commenterId: row.commenter_id, n: Number(row.n), last: this.sql.time(row.last) });
+    return groups;
+  });
+
+  /** Earlier comments with the same normalised text, per commenter, within the longer of the two windows. */
+  private async duplicates(row: Row, key: string, textHash: string, { ruleSet: { rules } }: CompiledRuleSet): Promise<Pick<Facts, 'duplicates'>> {
     const self = rules.duplicate_self;
     const campaign = rules.duplicate_campaign;
     const selfOn = self.enabled && key.length >= self.minLength;
     const campaignOn = campaign.enabled && key.length >= campaign.minLength;
     if (!selfOn && !campaignOn) return {};
-    const at = new Date(row.created_at instanceof Date ? row.created_at : `${row.created_at.replace(' ', 'T')}Z`).getTime();
+    const at = row.createdAt.getTime();
     const window = Math.max(selfOn ? self.windowSeconds : 0, campaignOn ? campaign.windowSeconds : 0);
-    const rows = await this.comments
-      .createQueryBuilder('c')
-      .select(['c.commenter_id AS commenter_id', 'COUNT(*) AS n', 'MAX(c.created_at) AS last'])
-      .where('c.text_hash = :hash AND c.created_at >= :since AND c.id <> :id', { hash: textHash, since: new Date(at - window * 1000), id: commentId })
-      .groupBy('c.commenter_id')
-      .limit(1000)
-      .getRawMany<{ commenter_id: string; n: string | number; last: Date | string }>();
-    const within = (last: Date | string, seconds: number) => {
-      const time = last instanceof Date ? last.getTime() : new Date(`${String(last).replace(' ', 'T')}Z`).getTime();
-      return time >= at - seconds * 1000;
-    };
-    const mine = rows.find((r) => r.commenter_id === row.commenter_id);
+    const groups = (await this.duplicateGroups(`${row.id}|${textHash}|${at - window * 1000}`)) ?? [];
+    const within = (last: Date, seconds: number) => last.getTime() >= at - seconds * 1000;
+    const mine = groups.find((g) => g.commenterId === row.commenterId);
     return {
       duplicates: {
-        sameCommenter: selfOn && mine && within(mine.last, self.windowSeconds) ? Number(mine.n) : 0,
-        otherCommenters: campaignOn ? rows.filter((r) => r.commenter_id !== row.commenter_id && within(r.last, campaign.windowSeconds)).length : 0,
+        sameCommenter: selfOn && mine && within(mine.last, self.windowSeconds) ? mine.n : 0,
+        otherCommenters: campaignOn ? groups.filter((g) => g.commenterId !== row.commenterId && within(g.last, campaign.windowSeconds)).length : 0,
       },
     };
   }

@@ -1,5 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
+import type { Repository } from 'typeorm';
 import { Article } from '../comments/article.entity.js';
+import { Sql, valuesList } from '../db/sql.js';
 import { Transactions } from '../db/transactions.js';
 import { CommentEvents } from '../comments/comment-events.js';
 import { Comment, type CommentStatus } from '../comments/comment.entity.js';
@@ -48,10 +52,45 @@ export class ModerationService {
     private readonly transactions: Transactions,
     private readonly events: CommentEvents,
     private readonly stats: DecisionStats,
+    private readonly sql: Sql,
+    @InjectRepository(Comment) private readonly comments: Repository<Comment>,
   ) {}
 
   async transition(t: Transition): Promise<TransitionResult> {
-    const result = await this.transactions.run(async (manager): Promise<TransitionResult> => {
+    // The workers' decisions (status and article known, no moderator bookkeeping) are applied many
+    // per transaction; everything else one by one, reading the comment first.
+    const result = t.from.length === 1 && t.articleId !== undefined && t.actor !== 'moderator' ? await this.known.load(t) : await this.oneByOne(t);
+    if (result.changed) {
+      this.log.debug({ commentId: t.commentId, from: result.previous, to: t.to, actor: t.actor }, 'comment status changed');
+      const { comment } = result;
+      this.stats.record({
+        commentId: t.commentId,
+        from: result.previous,
+        to: t.to,
+        actor: t.actor,
+        actorId: t.actorId ?? null,
+        reason: t.reason ?? null,
+        submittedAt: comment.createdAt ?? uuidv7Time(t.commentId),
+        decidedAt: comment.decidedAt ?? new Date(),
+      });
+      await this.events.emit({
+        type: 'comment.changed',
+        articleId: comment.articleId,
+        commentId: t.commentId,
+        from: result.previous,
+        to: t.to,
+        actor: t.actor,
+        actorId: t.actorId ?? null,
+        reason: t.reason ?? null,
+        ...(result.reportsCleared ? { reportsCleared: true } : {}),
+      });
+    }
+    return result;
+  }
+
+  /** Reads the comment, checks the expected status, applies the change and its bookkeeping: one transaction. */
+  private oneByOne(t: Transition): Promise<TransitionResult> {
+    return this.transactions.run(async (manager): Promise<TransitionResult> => {
       // With a single expected status (the worker's pending → …), the conditional update alone
       // decides; otherwise read which of the expected statuses it is in.
       const skipRead = t.from.length === 1 && t.articleId !== undefined;
@@ -132,31 +171,78 @@ export class ModerationService {
         }),
       };
     });
-    if (result.changed) {
-      this.log.debug({ commentId: t.commentId, from: result.previous, to: t.to, actor: t.actor }, 'comment status changed');
-      const { comment } = result;
-      this.stats.record({
-        commentId: t.commentId,
-        from: result.previous,
-        to: t.to,
-        actor: t.actor,
-        actorId: t.actorId ?? null,
-        reason: t.reason ?? null,
-        submittedAt: comment.createdAt ?? uuidv7Time(t.commentId),
-        decidedAt: comment.decidedAt ?? new Date(),
+  }
+
+  /**
+   * Decisions whose current status and article are known (the rules': pending → …), gathered from
+   * the jobs in flight and applied together: one conditional UPDATE … FROM (VALUES …) RETURNING for
+   * the batch (a row whose status moved meanwhile is simply not updated, so a retried or duplicate
+   * job changes nothing and logs nothing), the articles' counts, and the log rows, in one transaction.
+   */
+  private readonly known = new DataLoader<Transition, TransitionResult>((batch) => this.applyKnown(batch), {
+    cache: false,
+    maxBatchSize: 500,
+    batchScheduleFn: (callback) => setImmediate(callback),
+  });
+
+  private async applyKnown(batch: readonly Transition[]): Promise<TransitionResult[]> {
+    const now = new Date();
+    // One decision per comment per batch: a duplicate job's copy finds the status already moved.
+    const first = new Map<string, Transition>();
+    for (const t of batch) if (!first.has(t.commentId)) first.set(t.commentId, t);
+    const decisions = [...first.values()];
+    const changed = await this.transactions.run(async (manager) => {
+      const params: unknown[] = [now];
+      const values = decisions.map((t) => {
+        const at = params.length;
+        params.push(t.commentId, t.from[0], t.to, t.reason ?? null, t.findings ? JSON.stringify(t.findings) : null, t.textHash ?? null);
+        return `(${[1, 2, 3, 4, 5, 6].map((i) => `$${at + i}`).join(', ')})`;
       });
-      await this.events.emit({
-        type: 'comment.changed',
-        articleId: comment.articleId,
-        commentId: t.commentId,
-        from: result.previous,
-        to: t.to,
-        actor: t.actor,
-        actorId: t.actorId ?? null,
-        reason: t.reason ?? null,
-        ...(result.reportsCleared ? { reportsCleared: true } : {}),
-      });
-    }
-    return result;
+      const updated = await this.sql.rows<{ id: string; created_at: unknown }>(
+        `UPDATE comments SET status = v.column3, decision_reason = v.column4, decided_at = $1,
+                published_at = CASE WHEN v.column3 = 'published' THEN $1::timestamp ELSE NULL END,
+                findings = COALESCE(v.column5, comments.findings), text_hash = COALESCE(v.column6, comments.text_hash)
+           FROM (VALUES ${values.join(', ')}) AS v
+          WHERE comments.id = v.column1 AND comments.status = v.column2
+          RETURNING comments.id AS id, comments.created_at AS created_at`,
+        params,
+        manager,
+      );
+      const done = new Map(updated.map((row) => [row.id, this.sql.time(row.created_at)]));
+      const applied = decisions.filter((t) => done.has(t.commentId));
+      if (applied.length === 0) return done;
+      const published = new Map<string, number>();
+      for (const t of applied) if (t.to === 'published') published.set(t.articleId!, (published.get(t.articleId!) ?? 0) + 1);
+      for (const [articleId, n] of published) {
+        await this.sql.run('UPDATE articles SET published_count = published_count + $1 WHERE id = $2', [n, articleId], manager);
+      }
+      await this.sql.run(
+        `INSERT INTO moderation_log (comment_id, from_status, to_status, actor, actor_id, reason, note, created_at) VALUES ${valuesList(applied.length, 8)}`,
+        applied.flatMap((t) => [t.commentId, t.from[0], t.to, t.actor, t.actorId ?? null, t.reason ?? null, t.note ?? null, now]),
+        manager,
+      );
+      return done;
+    });
+    return Promise.all(
+      batch.map(async (t): Promise<TransitionResult> => {
+        const createdAt = changed.get(t.commentId);
+        if (!createdAt || first.get(t.commentId) !== t) return { changed: false, comment: await this.comments.findOneBy({ id: t.commentId }) };
+        return {
+          changed: true,
+          previous: t.from[0]!,
+          comment: Object.assign(new Comment(), {
+            id: t.commentId,
+            articleId: t.articleId!,
+            createdAt,
+            status: t.to,
+            decisionReason: t.reason ?? null,
+            decidedAt: now,
+            publishedAt: t.to === 'published' ? now : null,
+            findings: t.findings ?? null,
+            textHash: t.textHash ?? null,
+          }),
+        };
+      }),
+    );
   }
 }
