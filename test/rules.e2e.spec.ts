@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Comment } from '../src/comments/comment.entity.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { DATABASES } from './support/databases.js';
+import { moderator } from './support/moderators.js';
 import { decided, post, reader, type Reader } from './support/readers.js';
 
 // The rules that need facts from the database: the worker gathers them before the pure engine runs.
@@ -52,9 +53,36 @@ describe.each(DATABASES)('rules that use facts, on %s', (kind) => {
     const r = await regular();
     expect(await say(r, article('trust'), 'you idiot')).toMatchObject({ status: 'in_review', reason: 'suspect_word' });
     await say(r, article('trust'), 'Good point about the budget.');
-    await t.app.get(DataSource).createQueryBuilder().update(Comment).set({ status: 'published' }).where('commenter_id = :id', { id: r.id }).execute();
+    // A moderator approves what waits: two approved comments in all.
+    const mod = await moderator(t);
+    for (const held of await t.app.get(DataSource).getRepository(Comment).findBy({ commenterId: r.id, status: 'in_review' })) {
+      expect((await mod.api.post(`/api/moderation/comments/${held.id}/approve`, {})).status).toBe(200);
+    }
     expect(await say(r, article('trust'), 'you idiot, again')).toMatchObject({ status: 'published' });
     expect(await say(r, article('trust'), 'fuck that')).toMatchObject({ status: 'rejected', reason: 'banned_word' });
+  });
+
+  test('the history the rules read is kept in step with every status change, by the rules and by moderators', async () => {
+    const r = await regular();
+    const id = article('counts');
+    const held = await say(r, id, 'you idiot');
+    expect(held.status).toBe('in_review');
+    await say(r, id, 'fuck this');
+    await say(r, id, 'A calm and reasonable reply.');
+    const mod = await moderator(t);
+    const repo = t.app.get(DataSource).getRepository(Comment);
+    const [waiting] = await repo.findBy({ commenterId: r.id, status: 'in_review' });
+    expect((await mod.api.post(`/api/moderation/comments/${waiting!.id}/approve`, {})).status).toBe(200);
+    const [published] = await repo.findBy({ commenterId: r.id, status: 'published', body: 'A calm and reasonable reply.' });
+    expect((await mod.api.post(`/api/moderation/comments/${published!.id}/reject`, { reason: 'other' })).status).toBe(200);
+
+    const stored = await repo.findBy({ commenterId: r.id });
+    const counts = await t.app
+      .get(DataSource)
+      .query(`SELECT comment_count, published_count, rejected_count FROM commenters WHERE id = ${kind === 'postgres' ? '$1' : '?'}`, [r.id]);
+    expect(counts.map((c: Record<string, unknown>) => [Number(c.comment_count), Number(c.published_count), Number(c.rejected_count)])).toEqual([
+      [stored.length, stored.filter((c) => c.status === 'published').length, stored.filter((c) => c.status === 'rejected').length],
+    ]);
   });
 
   test('the same normalised text twice from one commenter is a duplicate', async () => {

@@ -32,4 +32,17 @@ export class Commenter {
 
   @Column({ name: 'last_login_at' })
   lastLoginAt!: Date;
+
+  /*
+   * The commenter's history for the rules, kept by the writes that change it: comments submitted
+   * (CommentWriter), and comments now published or rejected (ModerationService).
+   */
+  @Column({ name: 'comment_count', type: 'integer', default: 0, select: false })
+  commentCount!: number;
+
+  @Column({ name: 'published_count', type: 'integer', default: 0, select: false })
+  publishedCount!: number;
+
+  @Column({ name: 'rejected_count', type: 'integer', default: 0, select: false })
+  rejectedCount!: number;
 }

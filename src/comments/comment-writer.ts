@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Sql, valuesList } from '../db/sql.js';
-import { Transactions } from '../db/transactions.js';
 import type { Article } from './article.entity.js';
 import type { Comment } from './comment.entity.js';
 
@@ -30,10 +29,7 @@ export class CommentWriter {
   private inFlight = 0;
   private readonly log = new Logger(CommentWriter.name);
 
-  constructor(
-    private readonly transactions: Transactions,
-    private readonly sql: Sql,
-  ) {}
+  constructor(private readonly sql: Sql) {}
 
   write(item: NewComment): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -55,7 +51,7 @@ export class CommentWriter {
 
   private async flush(batch: Waiting[]): Promise<void> {
     try {
-      await insertAll(this.sql, this.transactions, batch.map((w) => w.item));
+      await insertAll(this.sql, batch.map((w) => w.item));
       batch.forEach((w) => w.resolve());
     } catch (err) {
       if (batch.length === 1) {
@@ -66,7 +62,7 @@ export class CommentWriter {
       this.log.debug({ err: (err as Error).message, size: batch.length }, 'batch insert failed; retrying row by row');
       for (const waiting of batch) {
         try {
-          await insertAll(this.sql, this.transactions, [waiting.item]);
+          await insertAll(this.sql, [waiting.item]);
           waiting.resolve();
         } catch (rowErr) {
           waiting.reject(rowErr);
@@ -77,31 +73,37 @@ export class CommentWriter {
 }
 
 /**
- * The batch's new articles, comments and outbox rows. On PostgreSQL one statement (data-modifying
- * CTEs), which is atomic on its own: one round trip, no BEGIN/COMMIT. On SQLite three statements in
- * one transaction (in-process, no round trips to save).
+ * The batch's new articles, comments, outbox rows and the commenters' counts: on PostgreSQL one
+ * statement (one round trip, atomic on its own), on SQLite one transaction (Sql.writeAll).
  */
-async function insertAll(sql: Sql, transactions: Transactions, items: NewComment[]): Promise<void> {
+async function insertAll(sql: Sql, items: NewComment[]): Promise<void> {
   const articles = new Map<string, Article>();
   for (const { article } of items) if (article && !articles.has(article.id)) articles.set(article.id, article);
-  const articleParams = [...articles.values()].flatMap((a) => [a.id, a.url, a.title, a.createdAt]);
-  const articleSql = `INSERT INTO articles (id, url, title, created_at) VALUES ${valuesList(articles.size, 4)} ON CONFLICT (id) DO NOTHING`;
-  const first = articleParams.length + 1;
-  const commentParams = items.flatMap(({ comment: c }) => [c.id, c.articleId, c.commenterId, c.body, c.status, c.idempotencyKey, c.createdAt]);
-  const commentSql = `INSERT INTO comments (id, article_id, commenter_id, body, status, idempotency_key, created_at) VALUES ${valuesList(items.length, 7, first)}`;
-  const outboxFirst = first + commentParams.length;
-  const outboxParams = items.flatMap(({ comment: c }) => [c.id, c.createdAt]);
-  const outboxSql = `INSERT INTO outbox (comment_id, created_at) VALUES ${valuesList(items.length, 2, outboxFirst)}`;
-  const params = [...articleParams, ...commentParams, ...outboxParams];
-  if (sql.isPostgres) {
-    const steps = [...(articles.size > 0 ? [`a AS (${articleSql})`] : []), `c AS (${commentSql})`];
-    await sql.run(`WITH ${steps.join(', ')} ${outboxSql}`, params);
-    return;
-  }
-  // SQLite numbers each statement's placeholders on its own: renumber from $1.
-  await transactions.run(async (manager) => {
-    if (articles.size > 0) await sql.run(articleSql, articleParams, manager);
-    await sql.run(commentSql.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) - first + 1}`), commentParams, manager);
-    await sql.run(outboxSql.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) - outboxFirst + 1}`), outboxParams, manager);
-  });
+  const perCommenter = new Map<string, number>();
+  for (const { comment } of items) perCommenter.set(comment.commenterId, (perCommenter.get(comment.commenterId) ?? 0) + 1);
+  // Sorted, so concurrent batches lock commenter rows in the same order (no deadlock).
+  const counts = [...perCommenter].sort(([a], [b]) => (a < b ? -1 : 1));
+  await sql.writeAll([
+    ...(articles.size === 0
+      ? []
+      : [
+          {
+            text: `INSERT INTO articles (id, url, title, created_at) VALUES ${valuesList(articles.size, 4)} ON CONFLICT (id) DO NOTHING`,
+            params: [...articles.values()].flatMap((a) => [a.id, a.url, a.title, a.createdAt]),
+          },
+        ]),
+    {
+      text: `INSERT INTO comments (id, article_id, commenter_id, body, status, idempotency_key, created_at) VALUES ${valuesList(items.length, 7)}`,
+      params: items.flatMap(({ comment: c }) => [c.id, c.articleId, c.commenterId, c.body, c.status, c.idempotencyKey, c.createdAt]),
+    },
+    {
+      text: `UPDATE commenters SET comment_count = comment_count + v.column2
+               FROM (VALUES ${counts.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2}::int)`).join(', ')}) AS v WHERE commenters.id = v.column1`,
+      params: counts.flat(),
+    },
+    {
+      text: `INSERT INTO outbox (comment_id, created_at) VALUES ${valuesList(items.length, 2)}`,
+      params: items.flatMap(({ comment: c }) => [c.id, c.createdAt]),
+    },
+  ]);
 }

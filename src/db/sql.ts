@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { Transactions } from './transactions.js';
 
 export interface SqlResult<T> {
   rows: T[];
@@ -19,7 +20,10 @@ export interface SqlResult<T> {
 export class Sql {
   readonly isPostgres: boolean;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {
     this.isPostgres = dataSource.options.type === 'postgres';
   }
 
@@ -38,6 +42,28 @@ export class Sql {
 
   async rows<T = Record<string, unknown>>(text: string, params: readonly unknown[] = [], manager?: EntityManager): Promise<T[]> {
     return (await this.run<T>(text, params, manager)).rows;
+  }
+
+  /**
+   * Writes that must land together. PostgreSQL: one statement, the earlier ones as data-modifying
+   * CTEs (one round trip, atomic without BEGIN/COMMIT). SQLite: one transaction. Each statement is
+   * written with its own placeholders from $1.
+   */
+  async writeAll(statements: ReadonlyArray<{ text: string; params: readonly unknown[] }>): Promise<void> {
+    if (!this.isPostgres) {
+      await this.transactions.run(async (manager) => {
+        for (const { text, params } of statements) await this.run(text, params, manager);
+      });
+      return;
+    }
+    const params: unknown[] = [];
+    const texts = statements.map(({ text, params: own }) => {
+      const offset = params.length;
+      params.push(...own);
+      return text.replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + offset}`);
+    });
+    const last = texts.pop()!;
+    await this.run(texts.length === 0 ? last : `WITH ${texts.map((text, i) => `w${i} AS (${text})`).join(', ')} ${last}`, params);
   }
 
   /** A timestamp read back by hand-written SQL (PostgreSQL gives a Date, SQLite UTC text). */

@@ -11,9 +11,6 @@ import { RulesService } from './rules.service.js';
 
 const STATUS_FOR: Record<Verdict, CommentStatus> = { publish: 'published', review: 'in_review', reject: 'rejected' };
 
-/** More commenters than this posting one text is a campaign whatever the exact number. */
-const MAX_DUPLICATE_GROUPS = 1000;
-
 export class CommentNotFound extends Error {}
 
 interface Row {
@@ -26,8 +23,6 @@ interface Row {
   moderationMode: 'auto' | 'pre' | null;
   commentsOpen: boolean | null;
 }
-
-type StatusCounts = Map<string, number>;
 
 interface DuplicateGroup {
   commenterId: string;
@@ -99,44 +94,40 @@ export class ModerateComment {
     );
   });
 
-  /** Comments per status, per commenter: one indexed query (commenter_id, created_at) for the batch. */
-  private readonly statusCounts = batchedLookup(async (commenterIds) => {
-    const distinct = [...new Set(commenterIds)];
-    const rows = await this.sql.rows<{ commenter_id: string; status: string; n: string | number }>(
-      `SELECT commenter_id, status, COUNT(*) AS n FROM comments WHERE commenter_id IN (${placeholders(distinct.length)}) GROUP BY commenter_id, status`,
-      distinct,
+  /** The commenters' counts (kept by the writes that change them): one primary-key read for the batch. */
+  private readonly commenterCounts = batchedLookup(async (commenterIds) => {
+    const rows = await this.sql.rows<{ id: string; comment_count: number | string; published_count: number | string; rejected_count: number | string }>(
+      `SELECT id, comment_count, published_count, rejected_count FROM commenters WHERE id IN (${placeholders(commenterIds.length)})`,
+      commenterIds,
     );
-    const counts = new Map<string, StatusCounts>(distinct.map((id) => [id, new Map()]));
-    for (const row of rows) counts.get(row.commenter_id)!.set(row.status, Number(row.n));
-    return counts;
+    return new Map(rows.map((r) => [r.id, { total: Number(r.comment_count), published: Number(r.published_count), rejected: Number(r.rejected_count) }]));
   });
 
-  /** The commenter's earlier comments by status (this one, still pending, left out). */
+  /** The commenter's earlier comments by status (this one, still pending, left out of the total). */
   private async history(row: Row, { ruleSet: { rules } }: CompiledRuleSet): Promise<Pick<Facts, 'history'>> {
     if (!rules.new_commenter.enabled && !rules.trust.enabled) return {};
-    const counts = (await this.statusCounts(row.commenterId)) ?? new Map<string, number>();
-    const of = (status: string) => counts.get(status) ?? 0;
-    const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
-    return { history: { total: Math.max(0, total - 1), published: of('published'), rejected: of('rejected') } };
+    const counts = (await this.commenterCounts(row.commenterId)) ?? { total: 1, published: 0, rejected: 0 };
+    return { history: { total: Math.max(0, counts.total - 1), published: counts.published, rejected: counts.rejected } };
   }
 
   /**
-   * Earlier comments with the same normalised text since a given time, grouped by commenter: one
-   * indexed query (text_hash, created_at) per text, all of the batch's texts in one round trip.
-   * Key: `${commentId}|${textHash}|${since ms}`.
+   * Comments with these normalised texts since a time, per text and commenter: one indexed query
+   * (text_hash, created_at) for the batch. Key: `${textHash}|${since ms}`; the batch shares its
+   * earliest window start (its comments are milliseconds apart). A comment's own row is never
+   * counted: its text hash is set with its decision, and a decided comment is not judged again.
    */
   private readonly duplicateGroups = batchedLookup(async (keys) => {
-    const parts = keys.map((key) => key.split('|') as [string, string, string]);
-    const selects = parts.map(
-      (_, i) =>
-        `SELECT * FROM (SELECT $${i * 4 + 1}::text AS k, commenter_id, COUNT(*) AS n, MAX(created_at) AS last FROM comments
-          WHERE text_hash = $${i * 4 + 2} AND created_at >= $${i * 4 + 3} AND id <> $${i * 4 + 4} GROUP BY commenter_id LIMIT ${MAX_DUPLICATE_GROUPS}) d${i}`,
+    const parts = keys.map((key) => key.split('|') as [string, string]);
+    const hashes = [...new Set(parts.map(([hash]) => hash))];
+    const since = new Date(Math.min(...parts.map(([, ms]) => Number(ms))));
+    const rows = await this.sql.rows<{ text_hash: string; commenter_id: string; n: string | number; last: unknown }>(
+      `SELECT text_hash, commenter_id, COUNT(*) AS n, MAX(created_at) AS last FROM comments
+        WHERE text_hash IN (${placeholders(hashes.length, 2)}) AND created_at >= $1 GROUP BY text_hash, commenter_id`,
+      [since, ...hashes],
     );
-    const params = parts.flatMap(([commentId, hash, since], i) => [keys[i], hash, new Date(Number(since)), commentId]);
-    const rows = await this.sql.rows<{ k: string; commenter_id: string; n: string | number; last: unknown }>(selects.join(' UNION ALL '), params);
-    const groups = new Map<string, DuplicateGroup[]>(keys.map((key) => [key, []]));
-    for (const row of rows) groups.get(row.k)?.push({ commenterId: row.commenter_id, n: Number(row.n), last: this.sql.time(row.last) });
-    return groups;
+    const byHash = new Map<string, DuplicateGroup[]>(hashes.map((hash) => [hash, []]));
+    for (const row of rows) byHash.get(row.text_hash)?.push({ commenterId: row.commenter_id, n: Number(row.n), last: this.sql.time(row.last) });
+    return new Map(keys.map((key, i) => [key, byHash.get(parts[i]![0]) ?? []]));
   });
 
   /** Earlier comments with the same normalised text, per commenter, within the longer of the two windows. */
@@ -148,7 +139,7 @@ export class ModerateComment {
     if (!selfOn && !campaignOn) return {};
     const at = row.createdAt.getTime();
     const window = Math.max(selfOn ? self.windowSeconds : 0, campaignOn ? campaign.windowSeconds : 0);
-    const groups = (await this.duplicateGroups(`${row.id}|${textHash}|${at - window * 1000}`)) ?? [];
+    const groups = (await this.duplicateGroups(`${textHash}|${at - window * 1000}`)) ?? [];
     const within = (last: Date, seconds: number) => last.getTime() >= at - seconds * 1000;
     const mine = groups.find((g) => g.commenterId === row.commenterId);
     return {

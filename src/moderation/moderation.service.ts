@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { Article } from '../comments/article.entity.js';
 import { Sql, valuesList } from '../db/sql.js';
 import { Transactions } from '../db/transactions.js';
@@ -91,18 +91,14 @@ export class ModerationService {
   /** Reads the comment, checks the expected status, applies the change and its bookkeeping: one transaction. */
   private oneByOne(t: Transition): Promise<TransitionResult> {
     return this.transactions.run(async (manager): Promise<TransitionResult> => {
-      // With a single expected status (the worker's pending → …), the conditional update alone
-      // decides; otherwise read which of the expected statuses it is in.
-      const skipRead = t.from.length === 1 && t.articleId !== undefined;
-      const current = skipRead ? undefined : await manager.findOneBy(Comment, { id: t.commentId });
-      if (current === null || (current && !t.from.includes(current.status))) return { changed: false, comment: current };
-      const previous = current?.status ?? t.from[0]!;
-      const articleId = current?.articleId ?? t.articleId!;
+      const current = await manager.findOneBy(Comment, { id: t.commentId });
+      if (current === null || !t.from.includes(current.status)) return { changed: false, comment: current };
+      const previous = current.status;
       const byModerator = t.actor === 'moderator';
-      const clearsReports = byModerator && previous === 'published' && t.to === 'published' && current?.reportedAt != null;
-      if (previous === t.to && !clearsReports) return { changed: false, comment: current ?? (await manager.findOneBy(Comment, { id: t.commentId })) };
+      const clearsReports = byModerator && previous === 'published' && t.to === 'published' && current.reportedAt != null;
+      if (previous === t.to && !clearsReports) return { changed: false, comment: current };
       const now = new Date();
-      const publishedAt = t.to !== 'published' ? null : previous === 'published' ? (current?.publishedAt ?? now) : now;
+      const publishedAt = t.to !== 'published' ? null : previous === 'published' ? (current.publishedAt ?? now) : now;
       const update = manager
         .createQueryBuilder()
         .update(Comment)
@@ -120,16 +116,17 @@ export class ModerationService {
       if ((await update.execute()).affected !== 1) return { changed: false, comment: await manager.findOneBy(Comment, { id: t.commentId }) };
 
       // A comment HIDE_REPORTED hid was already taken off the article's count.
-      const wasCounted = previous === 'published' && current?.hiddenAt == null;
+      const wasCounted = previous === 'published' && current.hiddenAt == null;
       const delta = (t.to === 'published' ? 1 : 0) - (wasCounted ? 1 : 0);
       if (delta !== 0) {
         await manager
           .createQueryBuilder()
           .update(Article)
           .set({ publishedCount: () => `published_count + ${delta}` })
-          .where('id = :id', { id: articleId })
+          .where('id = :id', { id: current.articleId })
           .execute();
       }
+      await this.countHistory([{ commenterId: current.commenterId, from: previous, to: t.to }], manager);
       await manager.insert(ModerationLogEntry, {
         commentId: t.commentId,
         fromStatus: previous,
@@ -148,29 +145,50 @@ export class ModerationService {
             action: t.to === 'published' ? 'comment.approve' : 'comment.reject',
             moderatorId: t.actorId ?? null,
             commentId: t.commentId,
-            commenterId: current?.commenterId ?? null,
+            commenterId: current.commenterId,
             fromStatus: previous,
             toStatus: t.to,
             reason: t.reason ?? null,
             note: t.note ?? null,
-            detail: current?.reportedAt != null ? { reportsCleared: current.reportCount } : null,
+            detail: current.reportedAt != null ? { reportsCleared: current.reportCount } : null,
           }),
         );
       }
       return {
         changed: true,
         previous,
-        reportsCleared: clearsReports || (byModerator && current?.reportedAt != null),
-        comment: Object.assign(current ?? Object.assign(new Comment(), { id: t.commentId, articleId, findings: null }), {
+        reportsCleared: clearsReports || (byModerator && current.reportedAt != null),
+        comment: Object.assign(current, {
           status: t.to,
           decisionReason: t.reason ?? null,
           decidedAt: now,
           publishedAt,
-          findings: t.findings ?? current?.findings ?? null,
+          findings: t.findings ?? current.findings ?? null,
           ...(byModerator ? { reportCount: 0, reportedAt: null, hiddenAt: null } : {}),
         }),
       };
     });
+  }
+
+  /** Keeps the commenters' published / rejected counts (the rules' history facts) in step with status changes. */
+  private async countHistory(changes: Array<{ commenterId: string; from: CommentStatus; to: CommentStatus }>, manager: EntityManager): Promise<void> {
+    const deltas = new Map<string, [number, number]>();
+    for (const { commenterId, from, to } of changes) {
+      const d = deltas.get(commenterId) ?? [0, 0];
+      d[0] += Number(to === 'published') - Number(from === 'published');
+      d[1] += Number(to === 'rejected') - Number(from === 'rejected');
+      deltas.set(commenterId, d);
+    }
+    // Sorted, so concurrent batches lock commenter rows in the same order (no deadlock).
+    const rows = [...deltas].filter(([, [p, r]]) => p !== 0 || r !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
+    if (rows.length === 0) return;
+    await this.sql.run(
+      `UPDATE commenters SET published_count = published_count + v.column2, rejected_count = rejected_count + v.column3
+         FROM (VALUES ${rows.map((_, i) => `($${i * 3 + 1}, $${i * 3 + 2}::int, $${i * 3 + 3}::int)`).join(', ')}) AS v
+        WHERE commenters.id = v.column1`,
+      rows.flatMap(([id, [p, r]]) => [id, p, r]),
+      manager,
+    );
   }
 
   /**
@@ -198,13 +216,13 @@ export class ModerationService {
         params.push(t.commentId, t.from[0], t.to, t.reason ?? null, t.findings ? JSON.stringify(t.findings) : null, t.textHash ?? null);
         return `(${[1, 2, 3, 4, 5, 6].map((i) => `$${at + i}`).join(', ')})`;
       });
-      const updated = await this.sql.rows<{ id: string; created_at: unknown }>(
+      const updated = await this.sql.rows<{ id: string; commenter_id: string; created_at: unknown }>(
         `UPDATE comments SET status = v.column3, decision_reason = v.column4, decided_at = $1,
                 published_at = CASE WHEN v.column3 = 'published' THEN $1::timestamp ELSE NULL END,
                 findings = COALESCE(v.column5, comments.findings), text_hash = COALESCE(v.column6, comments.text_hash)
            FROM (VALUES ${values.join(', ')}) AS v
           WHERE comments.id = v.column1 AND comments.status = v.column2
-          RETURNING comments.id AS id, comments.created_at AS created_at`,
+          RETURNING comments.id AS id, comments.commenter_id AS commenter_id, comments.created_at AS created_at`,
         params,
         manager,
       );
@@ -216,6 +234,11 @@ export class ModerationService {
       for (const [articleId, n] of published) {
         await this.sql.run('UPDATE articles SET published_count = published_count + $1 WHERE id = $2', [n, articleId], manager);
       }
+      const to = new Map(applied.map((t) => [t.commentId, t.to]));
+      await this.countHistory(
+        updated.map((row) => ({ commenterId: row.commenter_id, from: 'pending', to: to.get(row.id)! })),
+        manager,
+      );
       await this.sql.run(
         `INSERT INTO moderation_log (comment_id, from_status, to_status, actor, actor_id, reason, note, created_at) VALUES ${valuesList(applied.length, 8)}`,
         applied.flatMap((t) => [t.commentId, t.from[0], t.to, t.actor, t.actorId ?? null, t.reason ?? null, t.note ?? null, now]),

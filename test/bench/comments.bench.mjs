@@ -4,10 +4,13 @@
 // database, signs readers in through the emulator, then drives it with autocannon from this process:
 //   1. hello-world ceiling: GET /health/live on the same server
 //   2. GET list: a cached page of 20 published comments
-//   3. POST accepted/s: comments from many readers, as fast as the server accepts them
-//   4. POST -> published latency at a steady 200 comments/s (from created_at/published_at)
+//   3. POST accepted/s: comments from many readers, as fast as the API accepts them, while no
+//      worker consumes the queue (the queue absorbs the burst) ...
+//   4. ... then the worker is started and drains that backlog (moderated/s) ...
+//   5. ... and POST again, with the worker moderating alongside on the same two cores
+//   6. POST -> published latency at a steady 200/s (from created_at/published_at)
 // Prints one JSON document. Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50),
-// TEST_POSTGRES_URL, TEST_REDIS_URL.
+// TEST_POSTGRES_URL, TEST_REDIS_URL; BENCH_ONLY=post skips 1-2; BENCH_PROFILE=dir writes CPU profiles.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -134,6 +137,19 @@ function cpuPerRequest(before, after, requests) {
   return out;
 }
 
+/** PostgreSQL transactions committed in the bench database, and commands Redis has run (all clients). */
+async function roundTrips(pool) {
+  const { rows } = await pool.query('SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()');
+  const info = await new Promise((resolve) => {
+    const child = spawn('redis-cli', ['-u', REDIS_URL, 'INFO', 'stats']);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', () => resolve(out));
+    child.on('error', () => resolve(''));
+  });
+  return { pg: Number(rows[0].n), redis: Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0) };
+}
+
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -156,8 +172,11 @@ async function main() {
     COMMENT_RATE_LIMIT: '100000000',
   };
   const api = await start('main', env, () => fetch(`${BASE}/health/ready`).then((r) => r.ok, () => false));
-  const worker = process.env.BENCH_NO_WORKER ? spawn('true') : await start('worker', { ...env, LOG_LEVEL: 'info' }, (output) => output.includes('moderation worker started'));
-  const children = [api, worker];
+  const startWorker = () => start('worker', { ...env, LOG_LEVEL: 'info' }, (output) => output.includes('moderation worker started'));
+  let worker = await startWorker();
+  const children = [api];
+  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  const pending = async () => (await pool.query(`SELECT COUNT(*)::int AS n FROM comments WHERE status = 'pending'`)).rows[0].n;
   try {
     const tokens = [];
     for (let i = 0; i < READERS; i++) tokens.push(await signIn(`Bench Reader ${i}`));
@@ -182,34 +201,54 @@ async function main() {
     const list = only === 'post' ? { requests: { average: 1 }, latency: {} } : await run({ url: `${BASE}/api/articles/${article}/comments` });
 
     let n = 0;
-    const cpuBefore = cpuSnapshot(api, worker);
-    const post = await run({
-      url: `${BASE}/api/articles/bench-post/comments`,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (request) => {
-            n++;
-            return {
-              ...request,
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[n % READERS]}` },
-              body: JSON.stringify({ body: `Load comment ${n}: 좋은 기사 감사합니다. Thoughtful reporting on the summit.` }),
-            };
+    const postRun = () =>
+      run({
+        url: `${BASE}/api/articles/bench-post/comments`,
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (request) => {
+              n++;
+              return {
+                ...request,
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[n % READERS]}` },
+                body: JSON.stringify({ body: `Load comment ${n}: 좋은 기사 감사합니다. Thoughtful reporting on the summit.` }),
+              };
+            },
           },
-        },
-      ],
+        ],
+      });
+    const measured = async (work) => {
+      const before = { cpu: cpuSnapshot(api, worker), round: await roundTrips(pool) };
+      const result = await work();
+      await sleep(1200); // PostgreSQL publishes its statistics at most once a second
+      return { result, before, after: { cpu: cpuSnapshot(api, worker), round: await roundTrips(pool) } };
+    };
+    const perAccepted = ({ before, after, result }) => ({
+      cpuMicroseconds: cpuPerRequest(before.cpu, after.cpu, result['2xx']),
+      postgresTransactions: +((after.round.pg - before.round.pg) / Math.max(1, result['2xx'])).toFixed(2),
+      redisCommands: +((after.round.redis - before.round.redis) / Math.max(1, result['2xx'])).toFixed(2),
     });
 
-    const postCpuMicros = cpuPerRequest(cpuBefore, cpuSnapshot(api, worker), post['2xx']);
-    process.stderr.write(`post: ${JSON.stringify({ ...summary(post), cpuMicrosecondsPerAccepted: postCpuMicros })}\n`);
-    if (process.env.BENCH_NO_WORKER) return;
-    // Let the worker drain what the POST run queued before measuring latency.
-    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
-    for (;;) {
-      const { rows } = await pool.query(`SELECT COUNT(*)::int AS n FROM comments WHERE status = 'pending'`);
-      if (rows[0].n === 0) break;
-      await sleep(500);
-    }
+    // 3. Intake: the worker is stopped, the queue absorbs the burst.
+    worker.kill('SIGTERM');
+    await new Promise((resolve) => worker.once('exit', resolve));
+    const intake = await measured(postRun);
+    process.stderr.write(`post (no worker consuming): ${JSON.stringify({ ...summary(intake.result), perAccepted: perAccepted(intake) })}\n`);
+
+    // 4. The worker drains the backlog.
+    const backlog = await pending();
+    const drainStarted = performance.now();
+    worker = await startWorker();
+    while ((await pending()) > 0) await sleep(100);
+    const drainSeconds = (performance.now() - drainStarted) / 1000;
+    process.stderr.write(`drain: ${backlog} comments in ${drainSeconds.toFixed(1)} s (worker start-up included)\n`);
+
+    // 5. POST with the worker moderating alongside.
+    const alongside = await measured(postRun);
+    process.stderr.write(`post (worker alongside): ${JSON.stringify({ ...summary(alongside.result), perAccepted: perAccepted(alongside) })}\n`);
+    if (process.env.BENCH_ONLY === 'post') return;
+    while ((await pending()) > 0) await sleep(200);
     const drainedAt = new Date();
 
     // Steady 200 comments/s for SECONDS (evenly paced, one every 5 ms), then publication latency
@@ -237,7 +276,6 @@ async function main() {
        WHERE article_id = 'bench-latency' AND status = 'published' AND created_at >= $1 ORDER BY ms`,
       [drainedAt],
     );
-    await pool.end();
     const latencies = rows.map((r) => Number(r.ms));
 
     const result = {
@@ -245,7 +283,20 @@ async function main() {
       settings: { seconds: SECONDS, connections: CONNECTIONS, database: 'postgres', worker: 'separate process' },
       helloWorld: summary(hello),
       getList: { ...summary(list), ratioToHelloWorld: +(list.requests.average / hello.requests.average).toFixed(2) },
-      postAccepted: { ...summary(post), acceptedPerSecond: Math.round(post['2xx'] / SECONDS), ratioToHelloWorld: +(post.requests.average / hello.requests.average).toFixed(2), cpuMicrosecondsPerAccepted: postCpuMicros },
+      postAccepted: {
+        ...summary(intake.result),
+        acceptedPerSecond: Math.round(intake.result['2xx'] / SECONDS),
+        ratioToHelloWorld: +(intake.result.requests.average / hello.requests.average).toFixed(2),
+        worker: 'stopped: the queue absorbs the burst',
+        perAccepted: perAccepted(intake),
+      },
+      backlogDrained: { comments: backlog, seconds: +drainSeconds.toFixed(1), moderatedPerSecond: Math.round(backlog / drainSeconds), note: 'worker start-up included' },
+      postAcceptedWhileModerating: {
+        ...summary(alongside.result),
+        acceptedPerSecond: Math.round(alongside.result['2xx'] / SECONDS),
+        worker: 'moderating alongside, same two cores',
+        perAccepted: perAccepted(alongside),
+      },
       postToPublished: {
         rate: '200/s',
         sent: steady['2xx'],
@@ -257,9 +308,11 @@ async function main() {
     };
     console.log(JSON.stringify(result, null, 2));
   } finally {
-    for (const child of children) child.kill('SIGTERM');
+    await pool.end();
+    for (const child of [...children, worker]) child.kill('SIGTERM');
     await sleep(1500);
-    await db.drop().catch(() => undefined);
+    if (process.env.BENCH_KEEP_DB) process.stderr.write(`database kept: ${db.url}\n`);
+    else await db.drop().catch(() => undefined);
   }
 }
 

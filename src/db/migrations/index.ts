@@ -4,6 +4,7 @@ import { Moderation1764400000000 } from './1764400000000-moderation.js';
 import { ModeratorPasswordChanged1764400100000 } from './1764400100000-moderator-password-changed.js';
 import { CommentTextHash1764600000000 } from './1764600000000-comment-text-hash.js';
 import { RuleSets1764650000000 } from './1764650000000-rule-sets.js';
+import { CommenterCounts1764700000000 } from './1764700000000-commenter-counts.js';
 
 /** Every migration, oldest first. The same list runs on SQLite and PostgreSQL. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   ModeratorPasswordChanged1764400100000,
   CommentTextHash1764600000000,
   RuleSets1764650000000,
+  CommenterCounts1764700000000,
 ];
