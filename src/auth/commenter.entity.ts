@@ -34,8 +34,8 @@ export class Commenter {
   lastLoginAt!: Date;
 
   /*
-   * The commenter's history for the rules, kept by the writes that change it: comments submitted
-   * (CommentWriter), and comments now published or rejected (ModerationService).
+   * The commenter's history for the rules, kept by ModerationService with every status change:
+   * comments decided (past `pending`), and of those, published and rejected now.
    */
   @Column({ name: 'comment_count', type: 'integer', default: 0, select: false })
   commentCount!: number;

@@ -73,16 +73,12 @@ export class CommentWriter {
 }
 
 /**
- * The batch's new articles, comments, outbox rows and the commenters' counts: on PostgreSQL one
+ * The batch's new articles, comments and outbox rows: on PostgreSQL one
  * statement (one round trip, atomic on its own), on SQLite one transaction (Sql.writeAll).
  */
 async function insertAll(sql: Sql, items: NewComment[]): Promise<void> {
   const articles = new Map<string, Article>();
   for (const { article } of items) if (article && !articles.has(article.id)) articles.set(article.id, article);
-  const perCommenter = new Map<string, number>();
-  for (const { comment } of items) perCommenter.set(comment.commenterId, (perCommenter.get(comment.commenterId) ?? 0) + 1);
-  // Sorted, so concurrent batches lock commenter rows in the same order (no deadlock).
-  const counts = [...perCommenter].sort(([a], [b]) => (a < b ? -1 : 1));
   await sql.writeAll([
     ...(articles.size === 0
       ? []
@@ -95,11 +91,6 @@ async function insertAll(sql: Sql, items: NewComment[]): Promise<void> {
     {
       text: `INSERT INTO comments (id, article_id, commenter_id, body, status, idempotency_key, created_at) VALUES ${valuesList(items.length, 7)}`,
       params: items.flatMap(({ comment: c }) => [c.id, c.articleId, c.commenterId, c.body, c.status, c.idempotencyKey, c.createdAt]),
-    },
-    {
-      text: `UPDATE commenters SET comment_count = comment_count + v.column2
-               FROM (VALUES ${counts.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2}::int)`).join(', ')}) AS v WHERE commenters.id = v.column1`,
-      params: counts.flat(),
     },
     {
       text: `INSERT INTO outbox (comment_id, created_at) VALUES ${valuesList(items.length, 2)}`,

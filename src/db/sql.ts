@@ -3,6 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { Transactions } from './transactions.js';
 
+export interface Statement {
+  text: string;
+  params: readonly unknown[];
+}
+
 export interface SqlResult<T> {
   rows: T[];
   /** Rows changed, for statements without RETURNING. */
@@ -47,13 +52,15 @@ export class Sql {
   /**
    * Writes that must land together. PostgreSQL: one statement, the earlier ones as data-modifying
    * CTEs (one round trip, atomic without BEGIN/COMMIT). SQLite: one transaction. Each statement is
-   * written with its own placeholders from $1.
+   * written with its own placeholders from $1. Given a transaction's manager, they join it.
    */
-  async writeAll(statements: ReadonlyArray<{ text: string; params: readonly unknown[] }>): Promise<void> {
+  async writeAll(statements: ReadonlyArray<Statement>, manager?: EntityManager): Promise<void> {
+    if (statements.length === 0) return;
     if (!this.isPostgres) {
-      await this.transactions.run(async (manager) => {
-        for (const { text, params } of statements) await this.run(text, params, manager);
-      });
+      const each = async (inside: EntityManager) => {
+        for (const { text, params } of statements) await this.run(text, params, inside);
+      };
+      await (manager ? each(manager) : this.transactions.run(each));
       return;
     }
     const params: unknown[] = [];
@@ -63,7 +70,7 @@ export class Sql {
       return text.replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + offset}`);
     });
     const last = texts.pop()!;
-    await this.run(texts.length === 0 ? last : `WITH ${texts.map((text, i) => `w${i} AS (${text})`).join(', ')} ${last}`, params);
+    await this.run(texts.length === 0 ? last : `WITH ${texts.map((text, i) => `w${i} AS (${text})`).join(', ')} ${last}`, params, manager);
   }
 
   /** A timestamp read back by hand-written SQL (PostgreSQL gives a Date, SQLite UTC text). */

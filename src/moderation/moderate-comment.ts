@@ -103,11 +103,10 @@ export class ModerateComment {
     return new Map(rows.map((r) => [r.id, { total: Number(r.comment_count), published: Number(r.published_count), rejected: Number(r.rejected_count) }]));
   });
 
-  /** The commenter's earlier comments by status (this one, still pending, left out of the total). */
+  /** The commenter's earlier, decided comments (this one is still pending). */
   private async history(row: Row, { ruleSet: { rules } }: CompiledRuleSet): Promise<Pick<Facts, 'history'>> {
     if (!rules.new_commenter.enabled && !rules.trust.enabled) return {};
-    const counts = (await this.commenterCounts(row.commenterId)) ?? { total: 1, published: 0, rejected: 0 };
-    return { history: { total: Math.max(0, counts.total - 1), published: counts.published, rejected: counts.rejected } };
+    return { history: (await this.commenterCounts(row.commenterId)) ?? { total: 0, published: 0, rejected: 0 } };
   }
 
   /**

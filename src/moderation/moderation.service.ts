@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import type { EntityManager, Repository } from 'typeorm';
 import { Article } from '../comments/article.entity.js';
-import { Sql, valuesList } from '../db/sql.js';
+import { Sql, valuesList, type Statement } from '../db/sql.js';
 import { Transactions } from '../db/transactions.js';
 import { CommentEvents } from '../comments/comment-events.js';
 import { Comment, type CommentStatus } from '../comments/comment.entity.js';
@@ -126,7 +126,8 @@ export class ModerationService {
           .where('id = :id', { id: current.articleId })
           .execute();
       }
-      await this.countHistory([{ commenterId: current.commenterId, from: previous, to: t.to }], manager);
+      const counts = this.historyCounts([{ commenterId: current.commenterId, from: previous, to: t.to }]);
+      if (counts) await this.sql.run(counts.text, counts.params, manager);
       await manager.insert(ModerationLogEntry, {
         commentId: t.commentId,
         fromStatus: previous,
@@ -170,25 +171,28 @@ export class ModerationService {
     });
   }
 
-  /** Keeps the commenters' published / rejected counts (the rules' history facts) in step with status changes. */
-  private async countHistory(changes: Array<{ commenterId: string; from: CommentStatus; to: CommentStatus }>, manager: EntityManager): Promise<void> {
-    const deltas = new Map<string, [number, number]>();
+  /**
+   * The commenters' history counts (the rules' facts) in step with status changes: comments past
+   * `pending`, and comments now published or rejected. Null when nothing changes.
+   */
+  private historyCounts(changes: Array<{ commenterId: string; from: CommentStatus; to: CommentStatus }>): Statement | null {
+    const deltas = new Map<string, [number, number, number]>();
     for (const { commenterId, from, to } of changes) {
-      const d = deltas.get(commenterId) ?? [0, 0];
-      d[0] += Number(to === 'published') - Number(from === 'published');
-      d[1] += Number(to === 'rejected') - Number(from === 'rejected');
+      const d = deltas.get(commenterId) ?? [0, 0, 0];
+      d[0] += Number(from === 'pending') - Number(to === 'pending');
+      d[1] += Number(to === 'published') - Number(from === 'published');
+      d[2] += Number(to === 'rejected') - Number(from === 'rejected');
       deltas.set(commenterId, d);
     }
-    // Sorted, so concurrent batches lock commenter rows in the same order (no deadlock).
-    const rows = [...deltas].filter(([, [p, r]]) => p !== 0 || r !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
-    if (rows.length === 0) return;
-    await this.sql.run(
-      `UPDATE commenters SET published_count = published_count + v.column2, rejected_count = rejected_count + v.column3
-         FROM (VALUES ${rows.map((_, i) => `($${i * 3 + 1}, $${i * 3 + 2}::int, $${i * 3 + 3}::int)`).join(', ')}) AS v
-        WHERE commenters.id = v.column1`,
-      rows.flatMap(([id, [p, r]]) => [id, p, r]),
-      manager,
-    );
+    // Sorted, so concurrent batches lock commenter rows in the same order.
+    const rows = [...deltas].filter(([, d]) => d.some((n) => n !== 0)).sort(([a], [b]) => (a < b ? -1 : 1));
+    if (rows.length === 0) return null;
+    return {
+      text: `UPDATE commenters SET comment_count = comment_count + v.column2, published_count = published_count + v.column3, rejected_count = rejected_count + v.column4
+               FROM (VALUES ${rows.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}::int, $${i * 4 + 3}::int, $${i * 4 + 4}::int)`).join(', ')}) AS v
+              WHERE commenters.id = v.column1`,
+      params: rows.flatMap(([id, d]) => [id, ...d]),
+    };
   }
 
   /**
@@ -231,17 +235,21 @@ export class ModerationService {
       if (applied.length === 0) return done;
       const published = new Map<string, number>();
       for (const t of applied) if (t.to === 'published') published.set(t.articleId!, (published.get(t.articleId!) ?? 0) + 1);
-      for (const [articleId, n] of published) {
-        await this.sql.run('UPDATE articles SET published_count = published_count + $1 WHERE id = $2', [n, articleId], manager);
-      }
       const to = new Map(applied.map((t) => [t.commentId, t.to]));
-      await this.countHistory(
-        updated.map((row) => ({ commenterId: row.commenter_id, from: 'pending', to: to.get(row.id)! })),
-        manager,
-      );
-      await this.sql.run(
-        `INSERT INTO moderation_log (comment_id, from_status, to_status, actor, actor_id, reason, note, created_at) VALUES ${valuesList(applied.length, 8)}`,
-        applied.flatMap((t) => [t.commentId, t.from[0], t.to, t.actor, t.actorId ?? null, t.reason ?? null, t.note ?? null, now]),
+      const counts = this.historyCounts(updated.map((row) => ({ commenterId: row.commenter_id, from: 'pending', to: to.get(row.id)! })));
+      // The log, then the shared rows (commenters, the article's count) last, so their locks are held
+      // for as short a time as possible; on PostgreSQL the three go as one statement.
+      await this.sql.writeAll(
+        [
+          {
+            text: `INSERT INTO moderation_log (comment_id, from_status, to_status, actor, actor_id, reason, note, created_at) VALUES ${valuesList(applied.length, 8)}`,
+            params: applied.flatMap((t) => [t.commentId, t.from[0], t.to, t.actor, t.actorId ?? null, t.reason ?? null, t.note ?? null, now]),
+          },
+          ...(counts ? [counts] : []),
+          ...[...published]
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([articleId, n]) => ({ text: 'UPDATE articles SET published_count = published_count + $1::int WHERE id = $2', params: [n, articleId] })),
+        ],
         manager,
       );
       return done;

@@ -16,7 +16,7 @@ export class CommenterCounts1764700000000 implements MigrationInterface {
     );
     await queryRunner.query(
       `UPDATE commenters SET
-         comment_count = (SELECT COUNT(*) FROM comments c WHERE c.commenter_id = commenters.id),
+         comment_count = (SELECT COUNT(*) FROM comments c WHERE c.commenter_id = commenters.id AND c.status <> 'pending'),
          published_count = (SELECT COUNT(*) FROM comments c WHERE c.commenter_id = commenters.id AND c.status = 'published'),
          rejected_count = (SELECT COUNT(*) FROM comments c WHERE c.commenter_id = commenters.id AND c.status = 'rejected')`,
     );
