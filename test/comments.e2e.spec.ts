@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Comment } from '../src/comments/comment.entity.js';
+import { ModerateComment } from '../src/moderation/moderate-comment.js';
 import { Commenter } from '../src/auth/commenter.entity.js';
 import { Article } from '../src/comments/article.entity.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { DATABASES } from './support/databases.js';
+import { moderator } from './support/moderators.js';
 import { decided, post, reader, waitFor, type Reader } from './support/readers.js';
 
 const HANGUL_250 = '가'.repeat(250);
@@ -282,6 +286,35 @@ describe.each(DATABASES)('comments on %s', (kind) => {
     const dataSource = t.app.get(DataSource);
     const rows = await dataSource.query(`SELECT from_status, to_status, actor FROM moderation_log WHERE comment_id = ${kind === 'sqlite' ? '?' : '$1'}`, [id]);
     expect(rows).toEqual([{ from_status: 'pending', to_status: 'in_review', actor: 'rules' }]);
+  });
+
+  test('the same job many times at once (one decision batch), and a moderator ahead of the rules: one decision each, logged once', async () => {
+    const r = await reader(t);
+    const dataSource = t.app.get(DataSource);
+    const moderate = t.app.get(ModerateComment);
+    const log = (id: string) => dataSource.query(`SELECT from_status, to_status, actor FROM moderation_log WHERE comment_id = ${kind === 'sqlite' ? '?' : '$1'}`, [id]);
+    const pendingComment = async (body: string) => {
+      const id = randomUUID();
+      const articleId = article(`batch-${id}`);
+      await dataSource.getRepository(Article).insert({ id: articleId, createdAt: new Date() });
+      await dataSource.getRepository(Comment).insert({ id, articleId, commenterId: r.id, body, status: 'pending', createdAt: new Date() });
+      return id;
+    };
+
+    const twice = await pendingComment('A perfectly ordinary remark about the weather.');
+    const other = await pendingComment('Another ordinary remark, about the budget this time.');
+    const results = await Promise.all([moderate.run(twice), moderate.run(twice), moderate.run(other), moderate.run(twice)]);
+    expect(results.filter((result) => result !== 'already-decided' && result.changed).length).toBe(2);
+    expect(await log(twice)).toEqual([{ from_status: 'pending', to_status: 'published', actor: 'rules' }]);
+    expect(await log(other)).toEqual([{ from_status: 'pending', to_status: 'published', actor: 'rules' }]);
+
+    // A moderator rejects a comment while it still waits for the rules: the rules leave it alone.
+    const early = await pendingComment('One more ordinary remark, held back by an editor.');
+    const mod = await moderator(t);
+    expect((await mod.api.post(`/api/moderation/comments/${early}/reject`, { reason: 'other' })).status).toBe(200);
+    expect(await moderate.run(early)).toBe('already-decided');
+    expect((await dataSource.getRepository(Comment).findOneByOrFail({ id: early })).status).toBe('rejected');
+    expect(await log(early)).toEqual([{ from_status: 'pending', to_status: 'rejected', actor: 'moderator' }]);
   });
 });
 
