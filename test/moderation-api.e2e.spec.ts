@@ -42,7 +42,7 @@ async function listen(t: TestApp): Promise<{ events: Record<string, unknown>[]; 
   const subscriber = new Redis(TEST_REDIS_URL);
   const events: Record<string, unknown>[] = [];
   await subscriber.subscribe(`${t.config.queuePrefix}:comment-events`);
-  subscriber.on('message', (_channel: string, message: string) => { const { origin: _origin, ...event } = JSON.parse(message); events.push(event); });
+  subscriber.on('message', (_channel: string, message: string) => events.push(...(JSON.parse(message) as { events: Record<string, unknown>[] }).events));
   return { events, close: () => subscriber.disconnect() };
 }
 

@@ -74,15 +74,14 @@ export class CommentEvents implements OnModuleInit, OnModuleDestroy {
       );
     });
     subscriber.on('message', (_channel: string, message: string) => {
-      let parsed: CommentEvent & { origin?: string };
+      let parsed: { origin?: string; events?: CommentEvent[] };
       try {
-        parsed = JSON.parse(message) as CommentEvent & { origin?: string };
+        parsed = JSON.parse(message) as { origin?: string; events?: CommentEvent[] };
       } catch {
         return;
       }
-      const { origin, ...event } = parsed;
-      if (origin === this.instance) return; // told to our own listeners already, when emitted
-      this.tell(event as CommentEvent);
+      if (parsed.origin === this.instance) return; // told to our own listeners already, when emitted
+      for (const event of Array.isArray(parsed.events) ? parsed.events : []) this.tell(event);
     });
   }
 
@@ -104,10 +103,23 @@ export class CommentEvents implements OnModuleInit, OnModuleDestroy {
    */
   async emit(event: CommentEvent): Promise<void> {
     this.tell(event);
+    if (!this.outgoing) {
+      // Events emitted in the same turn of the event loop (a worker batch's decisions) go out as one message.
+      const events: CommentEvent[] = [];
+      this.outgoing = { events, sent: new Promise((resolve) => setImmediate(resolve)).then(() => this.publish(events)) };
+    }
+    this.outgoing.events.push(event);
+    return this.outgoing.sent;
+  }
+
+  private outgoing?: { events: CommentEvent[]; sent: Promise<void> };
+
+  private async publish(events: CommentEvent[]): Promise<void> {
+    this.outgoing = undefined;
     try {
-      await this.redis.publish(this.channel, JSON.stringify({ ...event, origin: this.instance }));
+      await this.redis.publish(this.channel, JSON.stringify({ origin: this.instance, events }));
     } catch (err) {
-      this.log.warn({ err, event }, 'comment event not published to other processes (Redis unavailable)');
+      this.log.warn({ err, count: events.length }, 'comment events not published to other processes (Redis unavailable)');
     }
   }
 

@@ -60,6 +60,9 @@ export class DecisionStats {
     this.keys = { decisions: `${base}:decisions`, waits: `${base}:waits`, failures: `${base}:job-failures` };
   }
 
+  /** Increments gathered in this turn of the event loop: a worker batch's decisions go to Redis in one MULTI. */
+  private pending?: { decisions: Map<string, number>; waits: Map<string, number>; waitSums: Map<string, number> };
+
   record(d: DecisionRecord): void {
     const labels: DecisionLabels = {
       actor: d.actor,
@@ -67,17 +70,31 @@ export class DecisionStats {
       moderator: d.actor === 'moderator' ? (d.actorId ?? '') : '',
       outcome: d.to,
     };
-    const multi = this.redis.multi().hincrby(this.keys.decisions, JSON.stringify(labels), 1);
+    if (!this.pending) {
+      this.pending = { decisions: new Map(), waits: new Map(), waitSums: new Map() };
+      setImmediate(() => this.flush());
+    }
+    const { decisions, waits, waitSums } = this.pending;
+    const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+    add(decisions, JSON.stringify(labels), 1);
     // Waiting time: only for a first decision of a held or new comment, not for later reversals.
     if ((d.from === 'pending' || d.from === 'in_review') && d.to !== 'in_review' && d.to !== 'pending' && d.submittedAt) {
       const seconds = Math.max(0, (d.decidedAt.getTime() - d.submittedAt.getTime()) / 1000);
       const bucket = WAIT_BUCKETS.findIndex((le) => seconds <= le);
-      multi
-        .hincrby(this.keys.waits, `${d.actor}|${bucket === -1 ? '+Inf' : WAIT_BUCKETS[bucket]}`, 1)
-        .hincrbyfloat(this.keys.waits, `${d.actor}|sum`, seconds)
-        .hincrby(this.keys.waits, `${d.actor}|count`, 1);
+      add(waits, `${d.actor}|${bucket === -1 ? '+Inf' : WAIT_BUCKETS[bucket]}`, 1);
+      add(waits, `${d.actor}|count`, 1);
+      add(waitSums, `${d.actor}|sum`, seconds);
     }
-    multi.exec().catch((err: Error) => this.log.debug({ err }, 'decision not counted (Redis unavailable)'));
+  }
+
+  private flush(): void {
+    const { decisions, waits, waitSums } = this.pending!;
+    this.pending = undefined;
+    const multi = this.redis.multi();
+    for (const [field, n] of decisions) multi.hincrby(this.keys.decisions, field, n);
+    for (const [field, n] of waits) multi.hincrby(this.keys.waits, field, n);
+    for (const [field, seconds] of waitSums) multi.hincrbyfloat(this.keys.waits, field, seconds);
+    multi.exec().catch((err: Error) => this.log.debug({ err }, 'decisions not counted (Redis unavailable)'));
   }
 
   recordJobFailure(): void {
