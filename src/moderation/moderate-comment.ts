@@ -22,6 +22,8 @@ interface Row {
   createdAt: Date;
   moderationMode: 'auto' | 'pre' | null;
   commentsOpen: boolean | null;
+  /** The commenter's decided comments, and of those published and rejected (commenters' counters). */
+  history: NonNullable<Facts['history']>;
 }
 
 interface DuplicateGroup {
@@ -50,7 +52,8 @@ export class ModerateComment {
     const compiled = this.rules.current();
     const key = dedupeKey(row.body);
     const textHash = createHash('sha256').update(key).digest('base64url').slice(0, 32);
-    const [history, duplicates] = await Promise.all([this.history(row, compiled), this.duplicates(row, key, textHash, compiled)]);
+    const history = this.history(row, compiled);
+    const duplicates = await this.duplicates(row, key, textHash, compiled);
     const facts: Facts = {
       articleMode: row.moderationMode ?? undefined,
       articleClosed: row.commentsOpen === false,
@@ -72,8 +75,9 @@ export class ModerateComment {
 
   private readonly comment = batchedLookup(async (ids) => {
     const rows = await this.sql.rows<Record<string, unknown>>(
-      `SELECT c.id, c.status, c.body, c.article_id, c.commenter_id, c.created_at, a.moderation_mode, a.comments_open
-         FROM comments c LEFT JOIN articles a ON a.id = c.article_id
+      `SELECT c.id, c.status, c.body, c.article_id, c.commenter_id, c.created_at, a.moderation_mode, a.comments_open,
+              m.comment_count, m.published_count, m.rejected_count
+         FROM comments c LEFT JOIN articles a ON a.id = c.article_id LEFT JOIN commenters m ON m.id = c.commenter_id
         WHERE c.id IN (${placeholders(ids.length)})`,
       ids,
     );
@@ -89,24 +93,16 @@ export class ModerateComment {
           createdAt: this.sql.time(r.created_at),
           moderationMode: (r.moderation_mode as Row['moderationMode']) ?? null,
           commentsOpen: r.comments_open === null || r.comments_open === undefined ? null : this.sql.bool(r.comments_open),
+          history: { total: Number(r.comment_count ?? 0), published: Number(r.published_count ?? 0), rejected: Number(r.rejected_count ?? 0) },
         },
       ]),
     );
   });
 
-  /** The commenters' counts (kept by the writes that change them): one primary-key read for the batch. */
-  private readonly commenterCounts = batchedLookup(async (commenterIds) => {
-    const rows = await this.sql.rows<{ id: string; comment_count: number | string; published_count: number | string; rejected_count: number | string }>(
-      `SELECT id, comment_count, published_count, rejected_count FROM commenters WHERE id IN (${placeholders(commenterIds.length)})`,
-      commenterIds,
-    );
-    return new Map(rows.map((r) => [r.id, { total: Number(r.comment_count), published: Number(r.published_count), rejected: Number(r.rejected_count) }]));
-  });
-
   /** The commenter's earlier, decided comments (this one is still pending). */
-  private async history(row: Row, { ruleSet: { rules } }: CompiledRuleSet): Promise<Pick<Facts, 'history'>> {
+  private history(row: Row, { ruleSet: { rules } }: CompiledRuleSet): Pick<Facts, 'history'> {
     if (!rules.new_commenter.enabled && !rules.trust.enabled) return {};
-    return { history: (await this.commenterCounts(row.commenterId)) ?? { total: 0, published: 0, rejected: 0 } };
+    return { history: row.history };
   }
 
   /**

@@ -59,7 +59,8 @@ export class ModerationService {
   async transition(t: Transition): Promise<TransitionResult> {
     // The workers' decisions (status and article known, no moderator bookkeeping) are applied many
     // per transaction; everything else one by one, reading the comment first.
-    const result = t.from.length === 1 && t.articleId !== undefined && t.actor !== 'moderator' ? await this.known.load(t) : await this.oneByOne(t);
+    const firstDecision = t.from.length === 1 && t.from[0] === 'pending' && t.articleId !== undefined && t.actor !== 'moderator';
+    const result = firstDecision ? await this.known.load(t) : await this.oneByOne(t);
     if (result.changed) {
       this.log.debug({ commentId: t.commentId, from: result.previous, to: t.to, actor: t.actor }, 'comment status changed');
       const { comment } = result;
@@ -213,7 +214,33 @@ export class ModerationService {
     const first = new Map<string, Transition>();
     for (const t of batch) if (!first.has(t.commentId)) first.set(t.commentId, t);
     const decisions = [...first.values()];
-    const changed = await this.transactions.run(async (manager) => {
+    const changed = this.sql.isPostgres ? await this.decideInOneStatement(decisions, now) : await this.decideInTransaction(decisions, now);
+    return Promise.all(
+      batch.map(async (t): Promise<TransitionResult> => {
+        const createdAt = changed.get(t.commentId);
+        if (!createdAt || first.get(t.commentId) !== t) return { changed: false, comment: await this.comments.findOneBy({ id: t.commentId }) };
+        return {
+          changed: true,
+          previous: t.from[0]!,
+          comment: Object.assign(new Comment(), {
+            id: t.commentId,
+            articleId: t.articleId!,
+            createdAt,
+            status: t.to,
+            decisionReason: t.reason ?? null,
+            decidedAt: now,
+            publishedAt: t.to === 'published' ? now : null,
+            findings: t.findings ?? null,
+            textHash: t.textHash ?? null,
+          }),
+        };
+      }),
+    );
+  }
+
+  /** SQLite: the batch's update, then its log rows and counts, in one transaction. */
+  private decideInTransaction(decisions: Transition[], now: Date): Promise<Map<string, Date>> {
+    return this.transactions.run(async (manager) => {
       const params: unknown[] = [now];
       const values = decisions.map((t) => {
         const at = params.length;
@@ -237,8 +264,7 @@ export class ModerationService {
       for (const t of applied) if (t.to === 'published') published.set(t.articleId!, (published.get(t.articleId!) ?? 0) + 1);
       const to = new Map(applied.map((t) => [t.commentId, t.to]));
       const counts = this.historyCounts(updated.map((row) => ({ commenterId: row.commenter_id, from: 'pending', to: to.get(row.id)! })));
-      // The log, then the shared rows (commenters, the article's count) last, so their locks are held
-      // for as short a time as possible; on PostgreSQL the three go as one statement.
+      // The log, then the shared rows (commenters, the article's count) last: their locks are held briefly.
       await this.sql.writeAll(
         [
           {
@@ -254,26 +280,44 @@ export class ModerationService {
       );
       return done;
     });
-    return Promise.all(
-      batch.map(async (t): Promise<TransitionResult> => {
-        const createdAt = changed.get(t.commentId);
-        if (!createdAt || first.get(t.commentId) !== t) return { changed: false, comment: await this.comments.findOneBy({ id: t.commentId }) };
-        return {
-          changed: true,
-          previous: t.from[0]!,
-          comment: Object.assign(new Comment(), {
-            id: t.commentId,
-            articleId: t.articleId!,
-            createdAt,
-            status: t.to,
-            decisionReason: t.reason ?? null,
-            decidedAt: now,
-            publishedAt: t.to === 'published' ? now : null,
-            findings: t.findings ?? null,
-            textHash: t.textHash ?? null,
-          }),
-        };
-      }),
+  }
+
+  /**
+   * PostgreSQL: the same as one statement (data-modifying CTEs, atomic on its own): one round
+   * trip, and the shared rows (commenters, articles) locked only while it runs.
+   */
+  private async decideInOneStatement(decisions: Transition[], now: Date): Promise<Map<string, Date>> {
+    const params: unknown[] = [now];
+    const values = decisions.map((t) => {
+      const at = params.length;
+      params.push(t.commentId, t.to, t.reason ?? null, t.findings ? JSON.stringify(t.findings) : null, t.textHash ?? null, t.actor, t.actorId ?? null, t.note ?? null);
+      return `(${[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `$${at + i}`).join(', ')})`;
+    });
+    const rows = await this.sql.rows<{ id: string; created_at: unknown }>(
+      `WITH u AS (
+         UPDATE comments SET status = v.column2, decision_reason = v.column3, decided_at = $1,
+                published_at = CASE WHEN v.column2 = 'published' THEN $1::timestamp ELSE NULL END,
+                findings = COALESCE(v.column4, comments.findings), text_hash = COALESCE(v.column5, comments.text_hash)
+           FROM (VALUES ${values.join(', ')}) AS v
+          WHERE comments.id = v.column1 AND comments.status = 'pending'
+          RETURNING comments.id, comments.commenter_id, comments.article_id, comments.created_at,
+                    v.column2 AS to_status, v.column3 AS reason, v.column6 AS actor, v.column7 AS actor_id, v.column8 AS note),
+       logged AS (
+         INSERT INTO moderation_log (comment_id, from_status, to_status, actor, actor_id, reason, note, created_at)
+         SELECT id, 'pending', to_status, actor, actor_id, reason, note, $1 FROM u ORDER BY id),
+       counted AS (
+         UPDATE commenters SET comment_count = comment_count + d.n, published_count = published_count + d.p, rejected_count = rejected_count + d.r
+           FROM (SELECT commenter_id, COUNT(*) AS n, COUNT(*) FILTER (WHERE to_status = 'published') AS p,
+                        COUNT(*) FILTER (WHERE to_status = 'rejected') AS r
+                   FROM u GROUP BY commenter_id) d
+          WHERE commenters.id = d.commenter_id),
+       listed AS (
+         UPDATE articles SET published_count = published_count + d.n
+           FROM (SELECT article_id, COUNT(*) AS n FROM u WHERE to_status = 'published' GROUP BY article_id) d
+          WHERE articles.id = d.article_id)
+       SELECT id, created_at FROM u`,
+      params,
     );
+    return new Map(rows.map((row) => [row.id, this.sql.time(row.created_at)]));
   }
 }
