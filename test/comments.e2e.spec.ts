@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { Comment } from '../src/comments/comment.entity.js';
 import { ModerateComment } from '../src/moderation/moderate-comment.js';
@@ -245,6 +247,23 @@ describe.each(DATABASES)('comments on %s', (kind) => {
     const page = await after.json();
     expect(page.items.map((c: { id: string }) => c.id)).toEqual([two, one]);
     expect(page.total).toBe(2);
+
+    // Browsers get the page gzipped, other clients as it is; the same JSON either way.
+    const raw = (headers: Record<string, string>) =>
+      new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        httpGet(`${t.url}/api/articles/${id}/comments`, { headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    const zipped = await raw({ 'accept-encoding': 'gzip, deflate, br' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toMatch(/accept-encoding/i);
+    const plain = await raw({});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
+    expect(JSON.parse(plain.body.toString('utf8'))).toEqual(page);
   });
 
   test('pagination neither skips nor repeats while new comments are published', async () => {

@@ -3,7 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { CommentEvents } from './comment-events.js';
 
 export interface CachedPage {
-  json: string;
+  /** The JSON, encoded once: every hit sends these bytes as they are. */
+  body: Buffer;
+  /** Its gzip form, made the first time a client that takes gzip asks. */
+  gzip?: Buffer;
   etag: string;
   expiresAt: number;
 }
@@ -42,7 +45,7 @@ export class CommentListCache {
 
   set(articleId: string, key: string, json: string): CachedPage {
     if (this.pages.size >= MAX_ENTRIES) this.clear();
-    const page = { json, etag: `W/"${createHash('sha1').update(json).digest('base64url').slice(0, 22)}"`, expiresAt: Date.now() + TTL_MS };
+    const page = { body: Buffer.from(json), etag: `W/"${createHash('sha1').update(json).digest('base64url').slice(0, 22)}"`, expiresAt: Date.now() + TTL_MS };
     this.pages.set(key, page);
     let keys = this.keysByArticle.get(articleId);
     if (!keys) this.keysByArticle.set(articleId, (keys = new Set()));

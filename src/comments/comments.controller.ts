@@ -19,6 +19,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorDto } from '../auth/auth.dto.js';
 import type { Commenter } from '../auth/commenter.entity.js';
 import { CommenterGuard, CommenterResolver, CurrentCommenter, type CommenterRequest } from '../auth/commenter.guard.js';
+import { acceptsGzip, gzipOnce } from '../common/compression.js';
 import { AppError } from '../errors.js';
 import { CommentListCache } from './comment-list.cache.js';
 import { acceptArticleId, acceptIdempotencyKey } from './comment-text.js';
@@ -91,12 +92,17 @@ export class CommentsController {
     const limit = parseLimit(limitRaw);
     const key = this.cache.key(id, limit, cursor);
     const page = this.cache.get(key) ?? this.cache.set(id, key, JSON.stringify(await this.comments.listPublished(id, limit, cursor || undefined)));
-    void reply.header('etag', page.etag).header('cache-control', 'public, max-age=5, stale-while-revalidate=30');
+    void reply.header('etag', page.etag).header('cache-control', 'public, max-age=5, stale-while-revalidate=30').header('vary', 'accept-encoding');
     if (request.headers['if-none-match'] === page.etag) {
       await reply.code(304).send();
       return;
     }
-    await reply.type('application/json; charset=utf-8').send(page.json);
+    void reply.type('application/json; charset=utf-8');
+    if (!acceptsGzip(request)) {
+      await reply.send(page.body);
+      return;
+    }
+    await reply.header('content-encoding', 'gzip').send((page.gzip ??= gzipOnce(page.body)));
   }
 
   @Get('comments/:id')

@@ -57,8 +57,8 @@ export class ModerationService {
   ) {}
 
   async transition(t: Transition): Promise<TransitionResult> {
-    // The workers' decisions (status and article known, no moderator bookkeeping) are applied many
-    // per transaction; everything else one by one, reading the comment first.
+    // A comment's first decision by the rules (pending, article known, no moderator bookkeeping)
+    // joins the batch of decisions in flight; everything else goes one by one, reading the comment first.
     const firstDecision = t.from.length === 1 && t.from[0] === 'pending' && t.articleId !== undefined && t.actor !== 'moderator';
     const result = firstDecision ? await this.known.load(t) : await this.oneByOne(t);
     if (result.changed) {

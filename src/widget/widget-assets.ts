@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { Injectable } from '@nestjs/common';
+import { gzipOnce } from '../common/compression.js';
 import { AppError } from '../errors.js';
 
 export interface Asset {
@@ -37,7 +37,7 @@ export class WidgetAssets {
       const body = readFileSync(file);
       asset = {
         body,
-        gzip: gzipSync(body, { level: 9 }),
+        gzip: gzipOnce(body),
         type: TYPES[name.split('.').pop()!]!,
         hash: createHash('sha256').update(body).digest('base64url').slice(0, 12),
       };

@@ -2,6 +2,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { acceptArticleId } from '../comments/comment-text.js';
+import { acceptsGzip } from '../common/compression.js';
 import type { Lang } from '../common/language.js';
 import { AppConfig } from '../config.js';
 import { AppError } from '../errors.js';
@@ -123,7 +124,7 @@ export class WidgetController {
       await reply.code(304).send();
       return;
     }
-    const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    const gzip = acceptsGzip(request);
     if (gzip) void reply.header('content-encoding', 'gzip');
     await reply.send(gzip ? asset.gzip : asset.body);
   }
