@@ -52,6 +52,18 @@ const FASTIFY_CODES: Record<string, string> = {
 
 const log = new Logger('errors');
 
+/** Network failures, and PostgreSQL's "shutting down / cannot connect now" and connection-exception classes. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+
+/** The database went away (restart, failover, network): the request may well succeed in a moment. */
+function isDatabaseUnreachable(exception: unknown): boolean {
+  const e = exception as { code?: unknown; message?: unknown; driverError?: { code?: unknown; message?: unknown } } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = e.driverError?.code ?? e.code;
+  const message = String(e.driverError?.message ?? e.message ?? '');
+  return (typeof code === 'string' && UNREACHABLE_CODES.has(code)) || /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+}
+
 /** Turns anything thrown into `{statusCode, error, message}`; never leaks a stack trace. */
 export function toErrorResponse(exception: unknown): { body: ErrorBody; headers: Record<string, string> } {
   if (exception instanceof AppError) {
@@ -93,6 +105,13 @@ export function toErrorResponse(exception: unknown): { body: ErrorBody; headers:
           ? 'The request body is not valid JSON'
           : (fastifyError.message ?? 'Bad request');
     return { body: { statusCode: status, error, message }, headers: {} };
+  }
+  if (isDatabaseUnreachable(exception)) {
+    log.warn({ err: (exception as Error).message }, 'database unreachable');
+    return {
+      body: { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'DATABASE_UNAVAILABLE', message: 'The service cannot reach its database just now; please try again shortly' },
+      headers: { 'retry-after': '5' },
+    };
   }
   log.error({ err: exception, name: (exception as Error)?.name, code: (exception as FastifyError)?.code }, 'unhandled error');
   return {

@@ -114,3 +114,39 @@ describe.each(DATABASES)('reliability on %s', (kind) => {
 });
 
 void sql;
+
+describe('PostgreSQL stopped and started again', () => {
+  test('submissions and uncached reads answer 503 DATABASE_UNAVAILABLE (never a 500), readiness names the database; once it is back, the same reader posts and is published', async () => {
+    const { PrivatePostgres } = await import('./support/postgres-server.js');
+    const database = await PrivatePostgres.start();
+    // SQLite's temp directory for the auth secret, PostgreSQL for the data: the private server.
+    const t = await startTestApp('sqlite', { DATABASE_URL: database.url });
+    try {
+      const r = await reader(t);
+      const before = await post(r, `pg-down-${Date.now()}`, { body: 'Posted while the database is up.' });
+      expect(before.status).toBe(202);
+
+      await database.down();
+      const during = await post(r, `pg-down-${Date.now()}`, { body: 'Posted while the database is down.' });
+      expect(during.status).toBe(503);
+      expect(during.headers.get('retry-after')).toBe('5');
+      expect(await during.json()).toEqual({ statusCode: 503, error: 'DATABASE_UNAVAILABLE', message: expect.any(String) });
+      const list = await fetch(`${t.url}/api/articles/never-read-${Date.now()}/comments`);
+      expect(list.status).toBe(503);
+      expect((await list.json()).error).toBe('DATABASE_UNAVAILABLE');
+      const ready = await fetch(`${t.url}/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(JSON.stringify(await ready.json())).toMatch(/database/);
+
+      await database.up();
+      await waitFor(async () => (await fetch(`${t.url}/health/ready`)).status === 200, 20_000, 'readiness after the database is back');
+      const after = await post(r, `pg-back-${Date.now()}`, { body: 'Posted once the database is back.' });
+      expect(after.status).toBe(202);
+      const { id } = await after.json();
+      await waitFor(async () => (await (await r.api.get(`/api/comments/${id}`)).json()).status === 'published', 30_000, 'the comment to be published');
+    } finally {
+      await t.close();
+      await database.remove();
+    }
+  });
+});
