@@ -32,17 +32,27 @@ export class Sql {
     this.isPostgres = dataSource.options.type === 'postgres';
   }
 
-  /** One statement; inside a transaction when given that transaction's manager. */
+  /**
+   * One statement; inside a transaction when given that transaction's manager. Without one, on
+   * SQLite it waits for the transactions in progress (so never call it without the manager from
+   * inside a transaction).
+   */
   async run<T = Record<string, unknown>>(text: string, params: readonly unknown[] = [], manager?: EntityManager): Promise<SqlResult<T>> {
     const [statement, values] = this.isPostgres ? [text, params as unknown[]] : forSqlite(text, params);
-    const runner: QueryRunner = manager?.queryRunner ?? this.dataSource.createQueryRunner();
-    try {
+    const run = async (runner: QueryRunner) => {
       const result = await runner.query(statement, values, true);
       const rows = (Array.isArray(result.records) ? result.records : []) as T[];
       return { rows, affected: result.affected ?? rows.length };
-    } finally {
-      if (!manager) await runner.release();
-    }
+    };
+    if (manager?.queryRunner) return run(manager.queryRunner);
+    return this.transactions.outside(async () => {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        return await run(runner);
+      } finally {
+        await runner.release();
+      }
+    });
   }
 
   async rows<T = Record<string, unknown>>(text: string, params: readonly unknown[] = [], manager?: EntityManager): Promise<T[]> {

@@ -17,8 +17,16 @@ export class Transactions {
   }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serial) return this.dataSource.transaction(work);
-    const result = this.tail.then(() => this.dataSource.transaction(work));
+    return this.outside(() => this.dataSource.transaction(work));
+  }
+
+  /**
+   * Work that must not land inside another's open transaction: on SQLite, queued behind the
+   * transactions in progress (a statement sent meanwhile would join, or read, the open one).
+   */
+  outside<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.serial) return work();
+    const result = this.tail.then(work);
     this.tail = result.catch(() => undefined);
     return result;
   }
