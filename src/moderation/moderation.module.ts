@@ -12,6 +12,7 @@ import { CommenterBan } from './ban.entity.js';
 import { ModerateComment } from './moderate-comment.js';
 import { ModerationLogEntry } from './moderation-log.entity.js';
 import { ModerationQueue } from './moderation.queue.js';
+import { FirstDecisions } from './first-decisions.js';
 import { ModerationService } from './moderation.service.js';
 import { ModerationWorker } from './moderation.worker.js';
 import { RulesService } from './rules.service.js';
@@ -20,7 +21,7 @@ import { RulesService } from './rules.service.js';
 @Module({})
 export class ModerationModule {
   static register(options: { worker: boolean }): DynamicModule {
-    const providers: Provider[] = [ModerationService, CommentEvents, ModerationQueue, OutboxRelay, RulesService, ModerateComment, DecisionStats, BansService];
+    const providers: Provider[] = [ModerationService, FirstDecisions, CommentEvents, ModerationQueue, OutboxRelay, RulesService, ModerateComment, DecisionStats, BansService];
     if (options.worker) providers.push(ModerationWorker);
     return {
       module: ModerationModule,
