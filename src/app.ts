@@ -92,9 +92,12 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     reply.raw.setHeader('x-request-id', request.id);
     done();
   });
-  fastify.addHook('preHandler', (request, _reply, done) => {
-    requestLogger.run(request.log as Logger, done);
-  });
+  if (config.logRequestContext) {
+    // Node 20's AsyncLocalStorage turns on promise hooks for the whole process: opt-in.
+    fastify.addHook('preHandler', (request, _reply, done) => {
+      requestLogger.run(request.log as Logger, done);
+    });
+  }
 
   await app.register(fastifyCookie);
   await app.register(lazySession, {

@@ -120,3 +120,27 @@ describe('with Redis down, a reader with a session cookie', () => {
     }
   });
 });
+
+describe('request context in service logs (LOG_REQUEST_CONTEXT)', () => {
+  test.each([
+    ['true', 'edge-trace-7'],
+    ['false', undefined],
+  ])('LOG_REQUEST_CONTEXT=%s: a service logging during a request logs with its request id: %s', async (flag, expected) => {
+    const { requestLogger } = await import('../src/logger.js');
+    const { AuthService } = await import('../src/auth/auth.service.js');
+    const t = await startTestApp('sqlite', { LOG_REQUEST_CONTEXT: flag });
+    try {
+      // What a service's log line would be bound to, seen from inside a service the request calls.
+      const seen: unknown[] = [];
+      const auth = t.app.get(AuthService);
+      const original = auth.findById;
+      Object.assign(auth, { findById: (id: string) => (seen.push(requestLogger.getStore()?.bindings().reqId), original(id)) });
+      const { reader } = await import('./support/readers.js');
+      const r = await reader(t);
+      await fetch(`${t.url}/api/me`, { headers: { authorization: `Bearer ${r.token}`, 'x-request-id': 'edge-trace-7' } });
+      expect(seen.at(-1)).toBe(expected);
+    } finally {
+      await t.close();
+    }
+  });
+});
