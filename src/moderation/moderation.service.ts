@@ -61,27 +61,14 @@ export class ModerationService {
     const firstDecision = t.from.length === 1 && t.from[0] === 'pending' && t.articleId !== undefined && t.actor !== 'moderator';
     const result = firstDecision ? await this.firstDecisions.apply(t) : await this.oneByOne(t);
     if (result.changed) {
-      this.log.debug({ commentId: t.commentId, from: result.previous, to: t.to, actor: t.actor }, 'comment status changed');
       const { comment } = result;
-      this.stats.record({
-        commentId: t.commentId,
-        from: result.previous,
-        to: t.to,
-        actor: t.actor,
-        actorId: t.actorId ?? null,
-        reason: t.reason ?? null,
-        submittedAt: comment.createdAt ?? uuidv7Time(t.commentId),
-        decidedAt: comment.decidedAt ?? new Date(),
-      });
+      const change = { commentId: t.commentId, from: result.previous, to: t.to, actor: t.actor, actorId: t.actorId ?? null, reason: t.reason ?? null };
+      this.log.debug(change, 'comment status changed');
+      this.stats.record({ ...change, submittedAt: comment.createdAt ?? uuidv7Time(t.commentId), decidedAt: comment.decidedAt ?? new Date() });
       await this.events.emit({
         type: 'comment.changed',
         articleId: comment.articleId,
-        commentId: t.commentId,
-        from: result.previous,
-        to: t.to,
-        actor: t.actor,
-        actorId: t.actorId ?? null,
-        reason: t.reason ?? null,
+        ...change,
         ...(result.reportsCleared ? { reportsCleared: true } : {}),
       });
     }
