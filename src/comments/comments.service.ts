@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import type { DataSource, Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import { AuthService } from '../auth/auth.service.js';
 import { batchedLookup } from '../db/batched-lookup.js';
 import { Sql, placeholders } from '../db/sql.js';
@@ -75,7 +75,6 @@ export class CommentsService {
   constructor(
     @InjectRepository(Comment) private readonly comments: Repository<Comment>,
     @InjectRepository(Article) private readonly articles: Repository<Article>,
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sql: Sql,
     private readonly writer: CommentWriter,
     private readonly rateLimiter: CommentRateLimiter,
@@ -171,7 +170,7 @@ export class CommentsService {
       .addOrderBy('c.id', 'DESC')
       .limit(limit + 1);
     if (after) {
-      const at = this.dbTime(after.publishedAt);
+      const at = this.sql.timeParam(after.publishedAt);
       query.andWhere('(c.published_at < :at OR (c.published_at = :at AND c.id < :afterId))', { at, afterId: after.id });
     }
     const [rows, article] = await Promise.all([query.getRawMany<Record<string, unknown>>(), this.articles.findOneBy({ id: articleId })]);
@@ -184,7 +183,7 @@ export class CommentsService {
         avatarUrl: (row.avatar_url as string | null) ?? null,
         provider: row.provider as string,
       },
-      publishedAt: this.fromDbTime(row.published_at).toISOString(),
+      publishedAt: this.sql.time(row.published_at).toISOString(),
     }));
     const last = items[items.length - 1];
     return {
@@ -205,16 +204,5 @@ export class CommentsService {
 
   recentOf(commenterId: string, limit = 50, articleId?: string): Promise<Comment[]> {
     return this.comments.find({ where: articleId === undefined ? { commenterId } : { commenterId, articleId }, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
-  }
-
-  /** A timestamp as this database stores it (SQLite keeps text, PostgreSQL a timestamp). */
-  private dbTime(date: Date): unknown {
-    const column = this.dataSource.getMetadata(Comment).findColumnWithPropertyName('publishedAt')!;
-    return this.dataSource.driver.preparePersistentValue(date, column);
-  }
-
-  private fromDbTime(value: unknown): Date {
-    const column = this.dataSource.getMetadata(Comment).findColumnWithPropertyName('publishedAt')!;
-    return this.dataSource.driver.prepareHydratedValue(value, column) as Date;
   }
 }

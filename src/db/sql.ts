@@ -83,7 +83,12 @@ export class Sql {
     await this.run(texts.length === 0 ? last : `WITH ${texts.map((text, i) => `w${i} AS (${text})`).join(', ')} ${last}`, params, manager);
   }
 
-  /** A timestamp read back by hand-written SQL (PostgreSQL gives a Date, SQLite UTC text). */
+  /** A timestamp as a query parameter, as this database stores it (PostgreSQL a timestamp, SQLite UTC text). */
+  timeParam(date: Date): Date | string {
+    return this.isPostgres ? date : (sqliteValue(date) as string);
+  }
+
+  /** A timestamp read back by hand-written SQL or a raw query (PostgreSQL gives a Date, SQLite UTC text). */
   time(value: unknown): Date {
     if (value instanceof Date) return value;
     return new Date(`${String(value).replace(' ', 'T')}Z`);

@@ -4,6 +4,7 @@ import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
 import { Commenter } from '../auth/commenter.entity.js';
 import { Article } from '../comments/article.entity.js';
 import { Comment, type CommentStatus } from '../comments/comment.entity.js';
+import { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import type { Finding } from '../rules/types.js';
 import { BansService } from './bans.service.js';
@@ -89,6 +90,7 @@ export class QueueService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly bans: BansService,
+    private readonly sql: Sql,
   ) {}
 
   async list(queue: QueueName, options: { articleId?: string; cursor?: string; limit: number }): Promise<QueuePage> {
@@ -104,7 +106,7 @@ export class QueueService {
     if (options.articleId) query.andWhere('c.article_id = :articleId', { articleId: options.articleId });
     if (options.cursor) {
       const after = decodeCursor(options.cursor);
-      const at = this.dbTime(after.at);
+      const at = this.sql.timeParam(after.at);
       const cmp = spec.order === 'ASC' ? '>' : '<';
       query.andWhere(`(${column} ${cmp} :at OR (${column} = :at AND c.id ${cmp} :afterId))`, { at, afterId: after.id });
     }
@@ -196,11 +198,5 @@ export class QueueService {
       result.set(row.commenter_id, counts);
     }
     return result;
-  }
-
-  /** A timestamp as this database stores it (SQLite keeps text, PostgreSQL a timestamp). */
-  private dbTime(date: Date): unknown {
-    const column = this.dataSource.getMetadata(Comment).findColumnWithPropertyName('createdAt')!;
-    return this.dataSource.driver.preparePersistentValue(date, column);
   }
 }
