@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { launchChromium } from './support/chromium.js';
 import { DATABASES } from './support/databases.js';
 import { moderator } from './support/moderators.js';
+import { signInToDashboard } from './support/dashboard.js';
 import { decided, post, reader } from './support/readers.js';
 
 /** SCREENSHOTS=1 also writes docs/screenshots/dashboard-rules.png. */
@@ -20,22 +21,14 @@ describe.each(DATABASES)('the rules page of the dashboard in Chromium on %s', (k
   }, SLOW);
 
   async function openRules(email: string, password: string): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('response', (r) => {
-      const expected = (r.status() === 401 && r.url().endsWith('/api/moderation/session')) || (r.status() === 400 && r.url().includes('/api/moderation/rules'));
-      if (r.status() >= 400 && !expected) problems.push(`${r.status()} ${r.url()}`);
+    const opened = await signInToDashboard(browser, t.url, email, password, {
+      height: 900,
+      // A draft with errors is refused with 400: the page shows the errors.
+      expected: (r) => r.status() === 400 && r.url().includes('/api/moderation/rules'),
     });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${t.url}/moderation`);
-    await page.getByLabel(/email/i).fill(email);
-    await page.getByLabel(/password/i).fill(password);
-    await page.getByRole('button', { name: /sign in/i }).click();
-    await page.locator('a[data-view=rules]').click();
-    await page.getByRole('heading', { name: 'Rules' }).waitFor();
-    return { page, problems };
+    await opened.page.locator('a[data-view=rules]').click();
+    await opened.page.getByRole('heading', { name: 'Rules' }).waitFor();
+    return opened;
   }
 
   test('an admin compares a draft with recent comments, sees field errors, saves it; a moderator only reads', async () => {

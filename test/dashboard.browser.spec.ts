@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { launchChromium } from './support/chromium.js';
 import { DATABASES } from './support/databases.js';
 import { moderator } from './support/moderators.js';
+import { signInToDashboard, type DashboardOptions } from './support/dashboard.js';
 import { decided, post, reader, waitFor } from './support/readers.js';
 
 /** SCREENSHOTS=1 also writes docs/screenshots/*.png (desktop and phone width). */
@@ -23,26 +24,10 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
     await t?.close();
   }, SLOW);
 
-  async function openDashboard(
-    email: string,
-    password: string,
-    options: { width?: number; height?: number; locale?: string; live?: boolean } = {},
-  ): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 }, locale: options.locale ?? 'en-US' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    if (options.live === false) await page.route('**/api/moderation/events', (route) => route.abort());
-    const problems: string[] = [];
-    // The signed-out check (GET /api/moderation/session → 401) is expected; other failures are not.
-    page.on('response', (r) => r.status() >= 400 && !(r.status() === 401 && r.url().endsWith('/api/moderation/session')) && problems.push(`${r.status()} ${r.url()}`));
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (r) => !r.url().startsWith(t.url) && problems.push(`outside request: ${r.url()}`));
-    await page.goto(`${t.url}/moderation`);
-    await page.getByLabel(/email|이메일/i).fill(email);
-    await page.getByLabel(/password|비밀번호/i).fill(password);
-    await page.getByRole('button', { name: /sign in|로그인/i }).click();
-    await page.locator(options.live === false ? '#live' : '#live.on').waitFor({ timeout: 5000 });
-    return { page, problems };
+  async function openDashboard(email: string, password: string, options: DashboardOptions = {}): Promise<{ page: Page; problems: string[] }> {
+    const opened = await signInToDashboard(browser, t.url, email, password, options);
+    await opened.page.locator(options.live === false ? '#live' : '#live.on').waitFor({ timeout: 5000 });
+    return opened;
   }
 
   test('sign in, see a held comment arrive live, approve it with the keyboard, find it published', async () => {
