@@ -1,4 +1,4 @@
-import { escapeHtml, jsonForHtml } from '../common/html.js';
+import { escapeHtml, htmlPage, jsonForHtml } from '../common/html.js';
 import type { CommenterView } from './auth.service.js';
 import type { Lang } from '../common/language.js';
 
@@ -40,24 +40,20 @@ export interface PopupMessage {
 
 function page(lang: Lang, body: string, script?: { data: unknown }): string {
   const t = TEXT[lang];
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(t.title)}</title>
+  return htmlPage({
+    lang,
+    title: t.title,
+    head: `<meta name="referrer" content="no-referrer">
 <style>
 body{font:16px/1.6 -apple-system,BlinkMacSystemFont,"Apple SD Gothic Neo","Noto Sans KR","Segoe UI",sans-serif;color:#1a1a1a;background:#f6f6f4;margin:0;display:flex;min-height:100vh;align-items:center;justify-content:center}
 main{background:#fff;max-width:28rem;margin:1rem;padding:2rem;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.12)}
 a,button{color:#0b57d0;font:inherit}
 button{background:none;border:1px solid #0b57d0;border-radius:4px;padding:.4rem .9rem;cursor:pointer}
-</style>
-</head>
-<body><main role="main">${body}</main>
+</style>`,
+    body: `<body><main role="main">${body}</main>
 ${script ? `<script type="application/json" id="auth-result">${jsonForHtml(script.data)}</script>\n<script src="/auth/popup.js"></script>` : ''}
-</body>
-</html>`;
+</body>`,
+  });
 }
 
 /** The page the sign-in popup lands on: hands the result to the widget that opened it, then closes. */

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../common/html.js';
+import { escapeHtml, htmlPage } from '../common/html.js';
 import type { Lang } from '../common/language.js';
 
 const TITLE: Record<Lang, string> = { en: 'Moderation', ko: '댓글 관리' };
@@ -6,21 +6,17 @@ const NO_SCRIPT: Record<Lang, string> = { en: 'The moderator dashboard needs Jav
 
 /** The shell; everything else is drawn by /moderation/dashboard.js (no inline script: the CSP forbids it). */
 export function dashboardPage(lang: Lang, assetVersion: string): string {
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
+  return htmlPage({
+    lang,
+    title: TITLE[lang],
+    head: `<meta name="robots" content="noindex">
 <link rel="icon" href="data:,">
-<title>${escapeHtml(TITLE[lang])}</title>
 <link rel="stylesheet" href="/moderation/dashboard.css?v=${escapeHtml(assetVersion)}">
-<script src="/moderation/dashboard.js?v=${escapeHtml(assetVersion)}" defer></script>
-</head>
-<body>
+<script src="/moderation/dashboard.js?v=${escapeHtml(assetVersion)}" defer></script>`,
+    body: `<body>
 <div id="app"><noscript>${escapeHtml(NO_SCRIPT[lang])}</noscript></div>
 <div id="announcer" class="visually-hidden" aria-live="polite" aria-atomic="true"></div>
 <div id="alerter" role="alert"></div>
-</body>
-</html>`;
+</body>`,
+  });
 }

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../common/html.js';
+import { escapeHtml, htmlPage } from '../common/html.js';
 
 /** The demo story: text written for this demo, about no real event. */
 export const DEMO_ARTICLE = {
@@ -63,15 +63,11 @@ footer a{color:#fff}
 export function articlePage(options: { publicUrl: string; lang: 'ko' | 'en' | null; emulator: boolean }): string {
   const a = DEMO_ARTICLE;
   const langAttr = options.lang ? ` data-lang="${options.lang}"` : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(a.headline)} - The Seoul Ledger</title>
-<style>${STYLE}</style>
-</head>
-<body>
+  return htmlPage({
+    lang: 'en',
+    title: `${a.headline} - The Seoul Ledger`,
+    head: `<style>${STYLE}</style>`,
+    body: `<body>
 <div class="top"><div class="wrap"><span>Sunday, November 29, 2026</span><span>Korea’s English-language daily (demo)</span></div></div>
 <header class="mast"><a class="name" href="/">The Seoul Ledger</a><span class="tag">News · Politics · Business · Life</span></header>
 <nav class="sections" aria-label="Sections"><ul>
@@ -101,18 +97,20 @@ ${options.emulator ? '<p class="demo-note">Demo: “Log in” opens the local si
 </div>
 <footer><div class="wrap"><span>© 2026 The Seoul Ledger (demo page of the comment service, all text fictional)</span>
 <span><a href="/moderation">Moderation</a> · <a href="/standards">Standards Board Policy</a> · <a href="/api/docs">API</a></span></div></footer>
-</body>
-</html>`;
+</body>`,
+  });
 }
 
 export function standardsPage(): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Standards Board Policy</title>
-<style>body{font:17px/1.7 Georgia,serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}</style></head>
-<body><h1>Standards Board Policy</h1>
+  return htmlPage({
+    lang: 'en',
+    title: 'Standards Board Policy',
+    head: '<style>body{font:17px/1.7 Georgia,serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}</style>',
+    body: `<body><h1>Standards Board Policy</h1>
 <p>This is a sample page. Set <code>COMMENT_POLICY_URL</code> to your site's comment standards.</p>
 <ol><li>Stay on the topic of the article.</li><li>No abuse, hate speech or threats.</li><li>Do not publish anyone's personal information.</li>
 <li>No advertising or spam.</li><li>Comments are checked before they appear; editors may decline any comment.</li></ol>
 <p lang="ko">게시판 운영 원칙: 기사와 관련된 의견을 남겨 주세요. 욕설·혐오·개인정보·광고는 게시되지 않습니다.</p>
-<p><a href="/">Back to the article</a></p></body></html>`;
+<p><a href="/">Back to the article</a></p></body>`,
+  });
 }

@@ -1,4 +1,4 @@
-import { escapeHtml, jsonForHtml } from '../common/html.js';
+import { escapeHtml, htmlPage, jsonForHtml } from '../common/html.js';
 import type { Lang } from '../common/language.js';
 
 /** Everything the widget needs to start, embedded in its page (saves a request). */
@@ -22,21 +22,17 @@ const REFUSAL = {
 };
 
 export function widgetPage(settings: WidgetSettings, assets: { css: string; js: string }): string {
-  return `<!doctype html>
-<html lang="${settings.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="strict-origin">
-<title>${settings.lang === 'ko' ? '댓글' : 'Comments'}</title>
+  return htmlPage({
+    lang: settings.lang,
+    title: settings.lang === 'ko' ? '댓글' : 'Comments',
+    head: `<meta name="referrer" content="strict-origin">
 <link rel="stylesheet" href="${escapeHtml(assets.css)}">
 <script type="application/json" id="widget-settings">${jsonForHtml(settings)}</script>
-<script src="${escapeHtml(assets.js)}" defer></script>
-</head>
-<body><div id="app" class="cw"></div></body>
-</html>`;
+<script src="${escapeHtml(assets.js)}" defer></script>`,
+    body: '<body><div id="app" class="cw"></div></body>',
+  });
 }
 
 export function refusalPage(lang: Lang): string {
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>403</title></head><body><p>${escapeHtml(REFUSAL[lang])}</p></body></html>`;
+  return htmlPage({ lang, title: '403', body: `<body><p>${escapeHtml(REFUSAL[lang])}</p></body>` });
 }

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../common/html.js';
+import { escapeHtml, htmlPage } from '../../common/html.js';
 import { pickLanguage, type Lang } from '../../common/language.js';
 
 export { pickLanguage };
@@ -103,23 +103,18 @@ input[type=text]{width:100%;padding:8px 10px;border:1px solid #d1d5db;border-rad
 `;
 
 function layout(provider: EmulatorProvider, lang: Lang, title: string, body: string): string {
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body class="${provider}">
+  return htmlPage({
+    lang,
+    title,
+    head: `<meta name="robots" content="noindex">
+<style>${STYLE}</style>`,
+    body: `<body class="${provider}">
 <div class="banner" role="note">${escapeHtml(TEXT[lang].banner)}</div>
 <main><div class="card"><header>${escapeHtml(title)}</header><div class="body">
 ${body}
 </div></div></main>
-</body>
-</html>
-`;
+</body>`,
+  });
 }
 
 function hiddenFields(fields: Record<string, string>): string {
