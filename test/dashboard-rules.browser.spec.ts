@@ -1,6 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './support/app.js';
-import { launchChromium } from './support/chromium.js';
+import type { Page } from 'playwright-core';
+import { appInChromium } from './support/chromium.js';
 import { DATABASES } from './support/databases.js';
 import { moderator } from './support/moderators.js';
 import { signInToDashboard } from './support/dashboard.js';
@@ -10,18 +9,10 @@ import { decided, post, reader } from './support/readers.js';
 const SLOW = 90_000;
 
 describe.each(DATABASES)('the rules page of the dashboard in Chromium on %s', (kind) => {
-  let t: TestApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    [t, browser] = await Promise.all([startTestApp(kind), launchChromium()]);
-  }, SLOW);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  }, SLOW);
+  const env = appInChromium(kind, SLOW);
 
   async function openRules(email: string, password: string): Promise<{ page: Page; problems: string[] }> {
-    const opened = await signInToDashboard(browser, t.url, email, password, {
+    const opened = await signInToDashboard(env.browser, env.app.url, email, password, {
       height: 900,
       // A draft with errors is refused with 400: the page shows the errors.
       expected: (r) => r.status() === 400 && r.url().includes('/api/moderation/rules'),
@@ -32,11 +23,11 @@ describe.each(DATABASES)('the rules page of the dashboard in Chromium on %s', (k
   }
 
   test('an admin compares a draft with recent comments, sees field errors, saves it; a moderator only reads', async () => {
-    const r = await reader(t);
+    const r = await reader(env.app);
     const { id } = await (await post(r, `${kind}-rules-page`, { body: 'the quibbleflux is nice' })).json();
     expect((await decided(r, id)).status).toBe('published');
 
-    const admin = await moderator(t, 'admin');
+    const admin = await moderator(env.app, 'admin');
     const { page, problems } = await openRules(admin.email, admin.password);
     await page.locator('#rules-version[data-version="1"]').waitFor();
     const editor = page.getByLabel('Rule set (JSON)');
@@ -72,7 +63,7 @@ describe.each(DATABASES)('the rules page of the dashboard in Chromium on %s', (k
     expect(await decided(r, again.id)).toMatchObject({ status: 'rejected', reason: 'banned_word' });
     expect(problems).toEqual([]);
 
-    const mod = await moderator(t);
+    const mod = await moderator(env.app);
     const view = await openRules(mod.email, mod.password);
     await view.page.locator('#rules-version[data-version="2"]').waitFor();
     expect(await view.page.getByLabel('Rule set (JSON)').getAttribute('readonly')).not.toBeNull();

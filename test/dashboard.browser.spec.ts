@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './support/app.js';
-import { launchChromium } from './support/chromium.js';
+import type { Page } from 'playwright-core';
+import { appInChromium } from './support/chromium.js';
 import { DATABASES } from './support/databases.js';
 import { moderator } from './support/moderators.js';
 import { signInToDashboard, type DashboardOptions } from './support/dashboard.js';
@@ -14,29 +13,21 @@ const SCREENSHOTS = process.env.SCREENSHOTS === '1';
 const SLOW = 90_000;
 
 describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => {
-  let t: TestApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    [t, browser] = await Promise.all([startTestApp(kind), launchChromium()]);
-  }, SLOW);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  }, SLOW);
+  const env = appInChromium(kind, SLOW);
 
   async function openDashboard(email: string, password: string, options: DashboardOptions = {}): Promise<{ page: Page; problems: string[] }> {
-    const opened = await signInToDashboard(browser, t.url, email, password, options);
+    const opened = await signInToDashboard(env.browser, env.app.url, email, password, options);
     await opened.page.locator(options.live === false ? '#live' : '#live.on').waitFor({ timeout: 5000 });
     return opened;
   }
 
   test('sign in, see a held comment arrive live, approve it with the keyboard, find it published', async () => {
-    const m = await moderator(t);
+    const m = await moderator(env.app);
     const { page, problems } = await openDashboard(m.email, m.password);
     await page.getByRole('heading', { name: 'Review' }).waitFor();
 
     // Posted after the dashboard is open: it must arrive by itself.
-    const r = await reader(t, 'Held Reader');
+    const r = await reader(env.app, 'Held Reader');
     const article = `${kind}-dash-${Date.now()}`;
     const { id } = await (await post(r, article, { body: 'Honestly the minister is an idiot and should resign' })).json();
     expect((await decided(r, id)).status).toBe('in_review');
@@ -55,7 +46,7 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
     await card.waitFor({ state: 'detached', timeout: 5000 });
 
     const list = await waitFor(async () => {
-      const body = await (await fetch(`${t.url}/api/articles/${article}/comments`)).json();
+      const body = await (await fetch(`${env.app.url}/api/articles/${article}/comments`)).json();
       return body.items.some((c: { id: string }) => c.id === id) ? body : undefined;
     }, 5000, 'the comment in the public list');
     expect(list.items.find((c: { id: string }) => c.id === id).body).toBe('Honestly the minister is an idiot and should resign');
@@ -72,15 +63,15 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
     expect(await page.locator('.bulk').textContent()).toContain('2 selected');
     await page.keyboard.press('a');
     for (const commentId of more) await page.locator(`#c-${commentId}`).waitFor({ state: 'detached', timeout: 5000 });
-    await waitFor(async () => (await (await fetch(`${t.url}/api/articles/${article}/comments`)).json()).items.length === 3, 5000, 'all three published');
+    await waitFor(async () => (await (await fetch(`${env.app.url}/api/articles/${article}/comments`)).json()).items.length === 3, 5000, 'all three published');
     expect(problems).toEqual([]);
     await page.context().close();
   }, SLOW);
 
   test('reject with r and a digit; a comment another moderator took shows a conflict', async () => {
-    const m = await moderator(t);
-    const other = await moderator(t);
-    const r = await reader(t);
+    const m = await moderator(env.app);
+    const other = await moderator(env.app);
+    const r = await reader(env.app);
     const article = `${kind}-dash-2-${Date.now()}`;
     const first = (await (await post(r, article, { body: 'You are a moron' })).json()).id as string;
     const second = (await (await post(r, article, { body: 'Such a stupid take' })).json()).id as string;
@@ -112,15 +103,15 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
     await stale.page.locator(`#c-${second} .notice`).waitFor({ timeout: 5000 });
     expect(await stale.page.locator(`#c-${second} .notice`).textContent()).toContain('Another moderator acted on this comment first');
     expect(await stale.page.locator(`#c-${second} .status`).textContent()).toContain('Published');
-    expect(stale.problems).toEqual([`409 ${t.url}/api/moderation/comments/${second}/approve`]);
+    expect(stale.problems).toEqual([`409 ${env.app.url}/api/moderation/comments/${second}/approve`]);
     await stale.page.context().close();
     expect(problems).toEqual([]);
     await page.context().close();
   }, SLOW);
 
   test('the audit log, and moderator management for admins only', async () => {
-    const admin = await moderator(t, 'admin');
-    const plain = await moderator(t);
+    const admin = await moderator(env.app, 'admin');
+    const plain = await moderator(env.app);
     const { page, problems } = await openDashboard(admin.email, admin.password);
     await page.getByRole('link', { name: /Audit log/ }).click();
     await page.locator('table.log tbody tr').first().waitFor({ timeout: 5000 });
@@ -146,7 +137,7 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
   }, SLOW);
 
   (SCREENSHOTS && kind === 'sqlite' ? test : test.skip)('screenshots for the docs', async () => {
-    const m = await moderator(t, 'admin', 'desk@news.example');
+    const m = await moderator(env.app, 'admin', 'desk@news.example');
     const article = `screenshots-${Date.now()}`;
     const names = ['Alex Moore', '이서준', 'Kim Minji'];
     const bodies = [
@@ -155,7 +146,7 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
       'Full story and the leaked memo here: https://example.org/memo',
     ];
     for (const [i, body] of bodies.entries()) {
-      const author = await reader(t, names[i]!);
+      const author = await reader(env.app, names[i]!);
       await decided(author, (await (await post(author, article, { body, articleTitle: 'Budget 2027: what the minister did not say' })).json()).id);
     }
     mkdirSync('docs/screenshots', { recursive: true });

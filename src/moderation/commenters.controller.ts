@@ -12,18 +12,10 @@ import { CurrentModerator, ModeratorGuard } from '../moderators/moderator.guard.
 import { BansService } from './bans.service.js';
 import { BanDto, banSchema } from './moderation.dto.js';
 import { QueueService, emptyCounts, type StatusCounts } from './queue.service.js';
-import { toBanView, toModerationComment, type BanView, type ModerationCommentView } from './views.js';
+import { toBanView, toCommenterView, toModerationComment, type BanView, type CommenterView, type ModerationCommentView } from './views.js';
 
 export interface CommenterProfile {
-  commenter: {
-    id: string;
-    displayName: string;
-    username: string | null;
-    avatarUrl: string | null;
-    provider: string;
-    firstSeenAt: string;
-    lastLoginAt: string;
-  };
+  commenter: CommenterView & { lastLoginAt: string };
   banned: boolean;
   activeBan: BanView | null;
   bans: BanView[];
@@ -59,15 +51,7 @@ export class CommentersController {
     const views = bans.map((b) => toBanView(b, now));
     const activeBan = views.find((b) => b.active) ?? null;
     return {
-      commenter: {
-        id: commenter.id,
-        displayName: commenter.displayName,
-        username: commenter.username,
-        avatarUrl: commenter.avatarUrl,
-        provider: commenter.provider,
-        firstSeenAt: commenter.firstSeenAt.toISOString(),
-        lastLoginAt: commenter.lastLoginAt.toISOString(),
-      },
+      commenter: { ...toCommenterView(commenter), lastLoginAt: commenter.lastLoginAt.toISOString() },
       banned: activeBan !== null || (commenter.status === 'banned' && bans.length === 0),
       activeBan,
       bans: views,

@@ -10,7 +10,7 @@ import type { Finding } from '../rules/types.js';
 import { BansService } from './bans.service.js';
 import type { QueueName } from './moderation.dto.js';
 import { CommentReport, type ReportReason } from './report.entity.js';
-import { toBanView, toModerationComment, type BanView, type ModerationCommentView } from './views.js';
+import { toBanView, toCommenterView, toModerationComment, type BanView, type CommenterView, type ModerationCommentView } from './views.js';
 
 export interface StatusCounts {
   pending: number;
@@ -20,13 +20,7 @@ export interface StatusCounts {
   total: number;
 }
 
-export interface AuthorSummary {
-  id: string;
-  displayName: string;
-  username: string | null;
-  avatarUrl: string | null;
-  provider: string;
-  firstSeenAt: string;
+export interface AuthorSummary extends CommenterView {
   /** Their comments by status. */
   history: StatusCounts;
   banned: boolean;
@@ -163,12 +157,9 @@ export class QueueService {
           .slice(0, REPORTS_PER_ITEM)
           .map((r) => ({ reason: r.reason, note: r.note, reporterId: r.commenterId, createdAt: r.createdAt.toISOString() })),
         author: {
-          id: c.commenterId,
-          displayName: author?.displayName ?? '',
-          username: author?.username ?? null,
-          avatarUrl: author?.avatarUrl ?? null,
-          provider: author?.provider ?? '',
-          firstSeenAt: author?.firstSeenAt.toISOString() ?? c.createdAt.toISOString(),
+          ...(author
+            ? toCommenterView(author)
+            : { id: c.commenterId, displayName: '', username: null, avatarUrl: null, provider: '', firstSeenAt: c.createdAt.toISOString() }),
           history: histories.get(c.commenterId) ?? emptyCounts(),
           banned: authorBans.some((b) => b.active),
           bans: authorBans,

@@ -1,5 +1,20 @@
+import type { Commenter } from '../auth/commenter.entity.js';
 import type { Comment } from '../comments/comment.entity.js';
 import { isInForce, type CommenterBan } from './ban.entity.js';
+
+/** A commenter as moderators see them, in the queue and on their profile. */
+export interface CommenterView {
+  id: string;
+  displayName: string;
+  username: string | null;
+  avatarUrl: string | null;
+  provider: string;
+  firstSeenAt: string;
+}
+
+export function toCommenterView(c: Commenter): CommenterView {
+  return { id: c.id, displayName: c.displayName, username: c.username, avatarUrl: c.avatarUrl, provider: c.provider, firstSeenAt: c.firstSeenAt.toISOString() };
+}
 
 export interface ModerationCommentView {
   id: string;
