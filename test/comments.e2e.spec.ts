@@ -63,6 +63,31 @@ describe.each(DATABASES)('comments on %s', (kind) => {
     if (status !== 'published') expect((await fetch(`${t.url}/api/comments/${id}`)).status).toBe(404);
   });
 
+  test('a moderator sees a held or rejected comment with its status and reason; other readers do not', async () => {
+    const author = await reader(t);
+    const other = await reader(t);
+    const desk = await moderator(t);
+    const { id: held } = await (await post(author, article('mod-view'), { body: 'The minister is an idiot' })).json();
+    const { id: refused } = await (await post(author, article('mod-view'), { body: 'What a fucking disgrace' })).json();
+    expect((await decided(author, held)).status).toBe('in_review');
+    expect((await decided(author, refused)).status).toBe('rejected');
+
+    for (const client of [desk.api, desk.dashboard]) {
+      const heldView = await client.get(`/api/comments/${held}`);
+      expect(heldView.status).toBe(200);
+      expect(heldView.headers.get('cache-control')).toBe('no-store');
+      expect(await heldView.json()).toMatchObject({ id: held, status: 'in_review', reason: null, body: 'The minister is an idiot' });
+      expect(await (await client.get(`/api/comments/${refused}`)).json()).toMatchObject({ id: refused, status: 'rejected', reason: 'banned_word' });
+    }
+    expect((await other.api.get(`/api/comments/${held}`)).status).toBe(404);
+    expect((await other.api.get(`/api/comments/${refused}`)).status).toBe(404);
+    // A signed-out moderator token is no key: treated as the bad credential it is.
+    expect((await desk.api.request('DELETE', '/api/moderation/session')).status).toBeLessThan(300);
+    const stale = await desk.api.get(`/api/comments/${held}`);
+    expect(stale.status).toBe(401);
+    expect(await stale.json()).toMatchObject({ statusCode: 401, error: 'UNAUTHENTICATED' });
+  });
+
   test('rule findings point at the span of the original text', async () => {
     const r = await reader(t);
     const body = 'Well, ＦＵＣＫ that.';

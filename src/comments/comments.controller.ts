@@ -21,6 +21,7 @@ import type { Commenter } from '../auth/commenter.entity.js';
 import { CommenterGuard, CommenterResolver, CurrentCommenter, type CommenterRequest } from '../auth/commenter.guard.js';
 import { acceptsGzip, gzipOnce } from '../common/compression.js';
 import { AppError } from '../errors.js';
+import { ModeratorResolver } from '../moderators/moderator.guard.js';
 import { CommentListCache } from './comment-list.cache.js';
 import { acceptArticleId, acceptIdempotencyKey } from './comment-text.js';
 import {
@@ -50,6 +51,7 @@ export class CommentsController {
     private readonly comments: CommentsService,
     private readonly cache: CommentListCache,
     private readonly resolver: CommenterResolver,
+    private readonly moderators: ModeratorResolver,
   ) {}
 
   @Post('articles/:articleId/comments')
@@ -106,19 +108,20 @@ export class CommentsController {
   }
 
   @Get('comments/:id')
-  @ApiOperation({ summary: 'One comment: its author sees it in any status, anyone else only once published' })
-  @ApiOkResponse({ type: PublishedCommentDto, description: 'For the author: the OwnComment shape (status, reason)' })
+  @ApiOperation({ summary: 'One comment: its author and moderators see it in any status, anyone else only once published' })
+  @ApiOkResponse({ type: PublishedCommentDto, description: 'For the author and moderators: the OwnComment shape (status, reason)' })
   @ApiNotFoundResponse({ type: ErrorDto })
   async one(
     @Param('id') id: string,
     @Req() request: CommenterRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OwnComment | PublishedComment> {
-    const viewer = await this.resolver.resolve(request);
+    const moderator = await this.moderators.resolveIfModerator(request);
+    const viewer = moderator ? null : await this.resolver.resolve(request);
     const comment = /^[0-9a-f-]{36}$/.test(id) ? await this.comments.findById(id) : null;
-    // The author's view carries status and reason: never kept by a shared cache.
+    // The author's and moderators' view carries status and reason: never kept by a shared cache.
     void reply.header('vary', 'authorization, cookie').header('cache-control', 'no-store');
-    if (comment && viewer?.id === comment.commenterId) return toOwnComment(comment);
+    if (comment && (moderator || viewer?.id === comment.commenterId)) return toOwnComment(comment);
     if (!comment || comment.status !== 'published' || comment.hiddenAt) throw new AppError('NOT_FOUND', 404, 'No such comment');
     void reply.header('cache-control', 'public, max-age=5');
     const author = await this.comments.authorOf(comment);

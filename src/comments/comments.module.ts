@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ModeratorsModule } from '../moderators/moderators.module.js';
 import { Article } from './article.entity.js';
 import { CommentListCache } from './comment-list.cache.js';
 import { CommentStream } from './comment-stream.js';
@@ -11,7 +12,7 @@ import { LiveController } from './live.controller.js';
 import { CommentRateLimiter } from './rate-limiter.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Comment, Article])],
+  imports: [TypeOrmModule.forFeature([Comment, Article]), ModeratorsModule],
   controllers: [CommentsController, LiveController],
   providers: [CommentsService, CommentWriter, CommentListCache, CommentRateLimiter, CommentStream],
   exports: [CommentsService],

@@ -26,31 +26,31 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/**
- * Everything under /api/moderation: a moderator's bearer token (API clients) or dashboard cookie
- * (with the CSRF token on writes). A reader's token or cookie is recognised and refused (403).
- */
+/** Finds the signed-in moderator: a bearer token (API clients) or the dashboard cookie (with the CSRF token on writes). */
 @Injectable()
-export class ModeratorGuard implements CanActivate {
+export class ModeratorResolver {
   constructor(
-    private readonly reflector: Reflector,
     private readonly tokens: TokensService,
     private readonly sessions: ModeratorSessions,
     private readonly moderators: ModeratorsService,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<ModeratorRequest>();
+  /** The active moderator; a missing, stale or reader's credential is an error (the guard's answers). */
+  async resolve(request: ModeratorRequest): Promise<Moderator> {
     const moderatorId = await this.authenticate(request);
     const moderator = await this.moderators.findById(moderatorId);
     if (!moderator || moderator.status !== 'active') throw new AppError('UNAUTHENTICATED', 401, 'This moderator account is disabled or gone; sign in again');
     if (moderator.passwordChangedAt && this.issuedAt(request) < moderator.passwordChangedAt.getTime()) {
       throw new AppError('UNAUTHENTICATED', 401, 'The password was changed; sign in again');
     }
-    const role = this.reflector.getAllAndOverride<ModeratorRole | undefined>(ROLE, [context.getHandler(), context.getClass()]);
-    if (role === 'admin' && moderator.role !== 'admin') throw new AppError('FORBIDDEN', 403, 'Only admins may do this');
     request.moderator = moderator;
-    return true;
+    return moderator;
+  }
+
+  /** For routes open to everyone that show moderators more: the moderator, or null for anyone else. */
+  async resolveIfModerator(request: ModeratorRequest): Promise<Moderator | null> {
+    if (!request.headers.authorization && !request.cookies?.[MODERATOR_COOKIE]) return null;
+    return this.resolve(request).catch(() => null);
   }
 
   private async authenticate(request: ModeratorRequest): Promise<string> {
@@ -97,6 +97,23 @@ export class ModeratorGuard implements CanActivate {
       if (commenter) throw new AppError('FORBIDDEN', 403, 'Readers have no access to moderation');
       throw err;
     }
+  }
+}
+
+/** Everything under /api/moderation. A reader's token or cookie is recognised and refused (403). */
+@Injectable()
+export class ModeratorGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly resolver: ModeratorResolver,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<ModeratorRequest>();
+    const moderator = await this.resolver.resolve(request);
+    const role = this.reflector.getAllAndOverride<ModeratorRole | undefined>(ROLE, [context.getHandler(), context.getClass()]);
+    if (role === 'admin' && moderator.role !== 'admin') throw new AppError('FORBIDDEN', 403, 'Only admins may do this');
+    return true;
   }
 }
 

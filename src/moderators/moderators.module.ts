@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ModeratorSessions } from './moderator-sessions.js';
-import { ModeratorGuard } from './moderator.guard.js';
+import { ModeratorGuard, ModeratorResolver } from './moderator.guard.js';
 import { ModeratorsController } from './moderators.controller.js';
 import { ModeratorsService } from './moderators.service.js';
 import { SessionController } from './session.controller.js';
@@ -9,7 +9,7 @@ import { SignInThrottle } from './sign-in-throttle.js';
 /** Moderator accounts, sign-in and the guard every /api/moderation route stands behind. API only. */
 @Module({
   controllers: [SessionController, ModeratorsController],
-  providers: [ModeratorsService, ModeratorSessions, SignInThrottle, ModeratorGuard],
-  exports: [ModeratorsService, ModeratorSessions, ModeratorGuard],
+  providers: [ModeratorsService, ModeratorSessions, SignInThrottle, ModeratorResolver, ModeratorGuard],
+  exports: [ModeratorsService, ModeratorSessions, ModeratorResolver, ModeratorGuard],
 })
 export class ModeratorsModule {}
