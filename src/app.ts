@@ -4,7 +4,7 @@ import type fastifySession from '@fastify/session';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { HelmetOptions } from 'helmet';
 import type { Logger } from 'pino';
@@ -16,7 +16,7 @@ import { SESSION_COOKIE } from './auth/session.cookie.js';
 import { MODERATOR_COOKIE } from './moderators/moderator-sessions.js';
 import type { AppConfig } from './config.js';
 import { securityHeaders } from './common/security-headers.js';
-import { AllExceptionsFilter } from './errors.js';
+import { AllExceptionsFilter, sendFrameworkError } from './errors.js';
 import { PinoNestLogger, requestLogger } from './logger.js';
 import { REDIS } from './redis/redis.module.js';
 
@@ -67,6 +67,12 @@ function helmetOptions(config: AppConfig): HelmetOptions {
 
 /** Builds the HTTP application (not yet listening): used by main.ts and by the e2e tests. */
 export async function createApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const headers = securityHeaders(helmetOptions(config));
+  const setResponseHeaders = (request: FastifyRequest, reply: FastifyReply) => {
+    // On the raw response, so streams that take it over (server-sent events) keep them too.
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    reply.raw.setHeader('x-request-id', request.id);
+  };
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     trustProxy: config.trustProxy,
@@ -74,6 +80,10 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     routerOptions: { maxParamLength: 1000 }, // article ids are up to 200 characters, URL-encoded (Fastify's default is 100)
     genReqId: (req: { headers: Record<string, unknown> }) => requestId(req.headers['x-request-id']),
     logController: new AccessLog(),
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      setResponseHeaders(request, reply);
+      sendFrameworkError(reply, error);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
@@ -85,11 +95,8 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     if (route.url.startsWith('/api/moderation/rules')) route.bodyLimit = RULES_BODY_LIMIT;
   });
 
-  const headers = securityHeaders(helmetOptions(config));
   fastify.addHook('onRequest', (request, reply, done) => {
-    // On the raw response, so streams that take it over (server-sent events) keep them too.
-    for (const [name, value] of headers) reply.raw.setHeader(name, value);
-    reply.raw.setHeader('x-request-id', request.id);
+    setResponseHeaders(request, reply);
     done();
   });
   if (config.logRequestContext) {

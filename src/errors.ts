@@ -120,6 +120,17 @@ export function toErrorResponse(exception: unknown): { body: ErrorBody; headers:
   };
 }
 
+const FRAMEWORK_MESSAGES: Record<string, string> = {
+  FST_ERR_BAD_URL: 'The URL is not valid: a path segment has broken percent-encoding',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path segment is longer than this service accepts',
+};
+
+/** Fastify's own routing failures (its `frameworkErrors` option), which no Nest filter sees. */
+export function sendFrameworkError(reply: FastifyReply, error: FastifyError): void {
+  const message = FRAMEWORK_MESSAGES[error.code];
+  sendError(reply, message ? new AppError('VALIDATION_FAILED', 400, message, { field: 'path' }) : error);
+}
+
 export function sendError(reply: FastifyReply, exception: unknown): void {
   if (reply.sent || exception instanceof ResponseAlreadySent) return;
   const { body, headers } = toErrorResponse(exception);

@@ -189,9 +189,16 @@ describe.each(DATABASES)('comments on %s', (kind) => {
 
     test('article ids up to 200 characters are fine; longer ones are not', async () => {
       expect((await post(r, `${kind}-${'a'.repeat(190)}`, { body: 'long id' })).status).toBe(202);
-      const response = await post(r, 'a'.repeat(201), { body: 'hi' });
-      expect(response.status).toBe(400);
-      expect((await response.json()).error).toBe('VALIDATION_FAILED');
+      // Characters as PostgreSQL's varchar(200) counts them: code points, so 200 astral emoji fit.
+      const emoji = await post(r, '😀'.repeat(200), { body: 'emoji id' });
+      expect(emoji.status).toBe(202);
+      expect((await r.api.get(`/api/comments/${(await emoji.json()).id}`)).status).toBe(200);
+      expect((await post(r, '기'.repeat(200), { body: 'Hangul id' })).status).toBe(202);
+      for (const id of ['a'.repeat(201), '😀'.repeat(201), '기'.repeat(201)]) {
+        const response = await post(r, id, { body: 'hi' });
+        expect(response.status).toBe(400);
+        expect(await response.json()).toMatchObject({ error: 'VALIDATION_FAILED', field: 'articleId' });
+      }
     });
 
     test('limit and cursor are checked', async () => {

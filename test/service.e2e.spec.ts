@@ -39,6 +39,19 @@ describe.each(DATABASES)('service basics on %s', (kind) => {
     expect(JSON.stringify(body)).not.toMatch(/at .*\.js/);
   });
 
+  test('a URL the router cannot read (broken percent-encoding, an overlong segment): 400 in the one error shape', async () => {
+    for (const path of ['/api/articles/%E0%A4%A/comments', '/api/articles/%FF/comments', '/api/comments/%E0%A4%A', `/api/articles/${'a'.repeat(1001)}/comments`]) {
+      const response = await fetch(`${t.url}${path}`, { headers: { 'x-request-id': 'bad-url-1' } });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ statusCode: 400, error: 'VALIDATION_FAILED', message: expect.any(String), field: 'path' });
+      expect(response.headers.get('x-request-id')).toBe('bad-url-1');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    const write = await fetch(`${t.url}/api/articles/%E0%A4%A/comments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"body":"hi"}' });
+    expect(write.status).toBe(400);
+    expect((await write.json()).error).toBe('VALIDATION_FAILED');
+  });
+
   test('every response carries a request id, and a sane incoming one is kept', async () => {
     const response = await fetch(`${t.url}/health/live`, { headers: { 'x-request-id': 'edge-abc-123' } });
     expect(response.headers.get('x-request-id')).toBe('edge-abc-123');

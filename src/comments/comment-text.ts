@@ -38,8 +38,12 @@ export function acceptCommentText(raw: string): string {
 // eslint-disable-next-line no-control-regex
 const UNSAFE_ID = /[\u0000-\u001f\u007f]/;
 
+const ARTICLE_ID_MAX = 200;
+
+/** 1–200 characters as PostgreSQL's varchar(200) counts them: code points (an astral emoji is one, not two). */
 export function acceptArticleId(raw: string): string {
-  if (raw.length < 1 || raw.length > 200 || UNSAFE_ID.test(raw) || LONE_SURROGATE.test(raw)) {
+  const tooLong = raw.length > ARTICLE_ID_MAX && (raw.length > ARTICLE_ID_MAX * 2 || countCodePoints(raw) > ARTICLE_ID_MAX);
+  if (raw.length < 1 || tooLong || UNSAFE_ID.test(raw) || LONE_SURROGATE.test(raw)) {
     throw new AppError('VALIDATION_FAILED', 400, 'articleId must be 1 to 200 characters without control characters', { field: 'articleId' });
   }
   return raw;
