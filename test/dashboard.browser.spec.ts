@@ -109,6 +109,35 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
     await page.context().close();
   }, SLOW);
 
+  test("a card's article settings: close comments and hold the article for review, from the keyboard", async () => {
+    const m = await moderator(env.app);
+    const r = await reader(env.app);
+    const article = `${kind}-dash-article-${Date.now()}`;
+    const { id } = await (await post(r, article, { body: 'What an idiot of a minister' })).json();
+    expect((await decided(r, id)).status).toBe('in_review');
+    const { page, problems } = await openDashboard(m.email, m.password);
+    await page.locator(`#c-${id}`).waitFor({ timeout: 5000 });
+    await page.locator(`#c-${id}`).focus();
+    await page.keyboard.press('o');
+    const panel = page.getByRole('region', { name: /^Article:/ });
+    await panel.getByText('open', { exact: true }).waitFor({ timeout: 5000 });
+
+    await panel.getByRole('button', { name: 'Close comments' }).click();
+    await panel.getByText('closed', { exact: true }).waitFor({ timeout: 5000 });
+    const refused = await post(r, article, { body: 'One more thought' });
+    expect([refused.status, (await refused.json()).error]).toEqual([403, 'COMMENTS_CLOSED']);
+
+    await page.getByRole('region', { name: /^Article:/ }).getByRole('button', { name: 'Reopen comments' }).click();
+    await page.getByRole('region', { name: /^Article:/ }).getByText('open', { exact: true }).waitFor({ timeout: 5000 });
+    await page.getByRole('region', { name: /^Article:/ }).getByLabel('Moderation for this article').selectOption('pre');
+    await waitFor(async () => (await (await m.api.get(`/api/moderation/articles/${article}`)).json()).moderationMode === 'pre', 5000, 'pre-moderation saved');
+    const held = (await (await post(r, article, { body: 'A calm and thoughtful remark' })).json()).id as string;
+    expect((await decided(r, held)).status).toBe('in_review');
+    expect((await (await m.api.get(`/api/moderation/comments/${held}`)).json()).findings).toEqual([expect.objectContaining({ rule: 'premoderation' })]);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, SLOW);
+
   test('the audit log, and moderator management for admins only', async () => {
     const admin = await moderator(env.app, 'admin');
     const plain = await moderator(env.app);

@@ -74,6 +74,8 @@ describe.each(DATABASES)('moderation API on %s', (kind) => {
       ['POST', `/api/moderation/commenters/${zero}/ban`, { reason: 'x' }, false],
       ['POST', `/api/moderation/commenters/${zero}/unban`, {}, false],
       ['GET', '/api/moderation/log', undefined, false],
+      ['GET', `/api/moderation/articles/${encodeURIComponent(article())}`, undefined, false],
+      ['PATCH', `/api/moderation/articles/${encodeURIComponent(article())}`, { commentsOpen: true }, false],
       ['GET', '/api/moderation/moderators', undefined, true],
       ['POST', '/api/moderation/moderators', { email: 'bad' }, true],
       ['PATCH', `/api/moderation/moderators/${zero}`, {}, true],
@@ -96,6 +98,55 @@ describe.each(DATABASES)('moderation API on %s', (kind) => {
       const a = await send(asAdmin.api, method, path, body);
       expect([path, [401, 403].includes(a.status)]).toEqual([path, false]);
     }
+  });
+
+  test('an article: comments closed and reopened, pre-moderation on and off, each change in the audit log', async () => {
+    const articleId = article();
+    const path = `/api/moderation/articles/${encodeURIComponent(articleId)}`;
+    const r = await reader(t);
+    expect((await mod.api.get(path)).status).toBe(404); // nobody has commented yet
+    const list = async () => (await new Browser(t.url).get(`/api/articles/${encodeURIComponent(articleId)}/comments`)).json();
+    expect(await list()).toMatchObject({ total: 0, commentsOpen: true }); // now cached
+
+    // Closed before the first comment: the article is created with the setting.
+    const closing = await mod.api.request('PATCH', path, { body: JSON.stringify({ commentsOpen: false, note: 'legal hold' }), headers: { 'content-type': 'application/json' } });
+    expect(closing.status).toBe(200);
+    expect(await closing.json()).toEqual({ id: articleId, url: null, title: null, commentsOpen: false, moderationMode: null, publishedCount: 0, createdAt: expect.any(String) });
+    expect(await list()).toMatchObject({ commentsOpen: false }); // the cached page was dropped
+    const refused = await post(r, articleId, { body: 'Can I still comment?' });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ statusCode: 403, error: 'COMMENTS_CLOSED' });
+
+    // Reopened, and held for review: a clean comment waits for a moderator.
+    const patch = (b: Browser, body: unknown, headers: Record<string, string> = {}) =>
+      b.request('PATCH', path, { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+    expect(await (await patch(mod.dashboard, { commentsOpen: true, moderationMode: 'pre' }, mod.csrf)).json()).toMatchObject({ commentsOpen: true, moderationMode: 'pre' });
+    expect((await patch(mod.dashboard, { commentsOpen: false })).status).toBe(403); // the dashboard cookie needs its CSRF token
+    const waiting = await submit(r, articleId, remark());
+    expect(await decided(r, waiting)).toMatchObject({ status: 'in_review' });
+    expect((await (await mod.api.get(`/api/moderation/comments/${waiting}`)).json()).findings).toEqual([expect.objectContaining({ rule: 'premoderation' })]);
+    expect(await (await patch(mod.api, { moderationMode: null })).json()).toMatchObject({ commentsOpen: true, moderationMode: null });
+    await published(r, articleId);
+    expect(await (await mod.api.get(path)).json()).toMatchObject({ id: articleId, commentsOpen: true, moderationMode: null, title: null });
+
+    for (const [body, field] of [
+      [{}, 'body'],
+      [{ commentsOpen: 'no' }, 'commentsOpen'],
+      [{ moderationMode: 'later' }, 'moderationMode'],
+      [{ commentsOpen: true, open: false }, 'open'],
+    ] as const) {
+      const bad = await patch(mod.api, body);
+      expect([bad.status, await bad.json()]).toEqual([400, expect.objectContaining({ error: 'VALIDATION_FAILED', field })]);
+    }
+
+    const log = await (await admin.api.get('/api/moderation/log?limit=100')).json();
+    const changes = log.items.filter((e: { action: string; detail: { articleId?: string } | null }) => e.action === 'article.update' && e.detail?.articleId === articleId);
+    expect(changes.map((e: { detail: unknown }) => e.detail)).toEqual([
+      { articleId, moderationMode: null, wasMode: 'pre' },
+      { articleId, commentsOpen: true, wasOpen: false, moderationMode: 'pre', wasMode: null },
+      { articleId, commentsOpen: false, wasOpen: true },
+    ]);
+    expect(changes[2]).toMatchObject({ moderator: { id: mod.id, email: mod.email }, note: 'legal hold' });
   });
 
   test('the review queue: oldest first, with findings, article, author history; keyset pages; counts', async () => {

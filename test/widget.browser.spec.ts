@@ -317,6 +317,34 @@ describe('comment widget in Chromium with third-party cookies blocked', () => {
     await page.close();
   });
 
+  test('comments closed by a moderator: the open widget drops its form live, and gets it back on reopening', async () => {
+    const articleId = `closing-${Date.now()}`;
+    const settings = (body: unknown) =>
+      desk.api.request('PATCH', `/api/moderation/articles/${articleId}`, { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const page = await context.newPage();
+    await page.goto(`${siteUrl}/article/${articleId}?lang=ko`);
+    const frame = await widgetFrame(page);
+    await frame.waitForSelector('.cw-providers');
+    await frame.waitForFunction(() => document.documentElement.dataset.ready === '1');
+
+    expect((await settings({ commentsOpen: false })).status).toBe(200);
+    await frame.getByText('이 기사의 댓글 쓰기는 닫혔습니다.').waitFor(); // Korean, live over the event stream
+    expect(await frame.locator('.cw-providers, textarea').count()).toBe(0);
+
+    // A reader opening the article now gets the notice from the list itself (a new context: the
+    // list's max-age=5 lets a browser that loaded it seconds ago reuse it).
+    const fresh = await browser.newContext({ locale: 'en-GB' });
+    const again = await fresh.newPage();
+    await again.goto(`${siteUrl}/article/${articleId}?lang=en`);
+    await (await widgetFrame(again)).getByText('Comments are closed on this article.').waitFor();
+    await fresh.close();
+
+    expect((await settings({ commentsOpen: true })).status).toBe(200);
+    await frame.waitForSelector('.cw-providers');
+    expect(await frame.locator('.cw-closed').count()).toBe(0);
+    await page.close();
+  });
+
   test('a site not in ALLOWED_ORIGINS cannot frame the widget', async () => {
     const page = await context.newPage();
     // Through embed.js: the service answers with a refusal, and the policy forbids the frame anyway.

@@ -29,7 +29,15 @@ export interface CommentReported {
   hidden: boolean;
 }
 
-export type CommentEvent = CommentChanged | CommentReported;
+/** A moderator opened or closed comments on an article, or set its moderation mode. */
+export interface ArticleChanged {
+  type: 'article.changed';
+  articleId: string;
+  commentsOpen: boolean;
+  moderationMode: 'auto' | 'pre' | null;
+}
+
+export type CommentEvent = CommentChanged | CommentReported | ArticleChanged;
 
 type Listener = (event: CommentEvent) => void;
 

@@ -26,7 +26,8 @@ export class CommentListCache {
 
   constructor(events: CommentEvents) {
     events.on((event) => {
-      const affectsList = event.type === 'comment.reported' ? event.hidden : event.from === 'published' || event.to === 'published';
+      const affectsList =
+        event.type === 'article.changed' || (event.type === 'comment.reported' ? event.hidden : event.from === 'published' || event.to === 'published');
       if (affectsList) this.invalidate(event.articleId);
     });
     events.onResubscribed(() => this.clear());

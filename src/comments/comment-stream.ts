@@ -2,13 +2,14 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { Article } from './article.entity.js';
-import { CommentEvents, type CommentEvent } from './comment-events.js';
+import { CommentEvents, type CommentChanged, type CommentReported } from './comment-events.js';
 import { CommentsService, type PublishedComment } from './comments.service.js';
 
 /** What an article's live stream says: only public fields, never who is pending or why. */
 export type StreamEvent =
   | { type: 'published'; comment: PublishedComment; total: number }
-  | { type: 'removed'; id: string; total: number };
+  | { type: 'removed'; id: string; total: number }
+  | { type: 'article'; commentsOpen: boolean };
 
 export interface StreamListener {
   send(event: StreamEvent): void;
@@ -36,6 +37,10 @@ export class CommentStream implements OnModuleDestroy {
   ) {
     events.on((event) => {
       if (!this.byArticle.has(event.articleId)) return;
+      if (event.type === 'article.changed') {
+        for (const listener of this.byArticle.get(event.articleId) ?? []) listener.send({ type: 'article', commentsOpen: event.commentsOpen });
+        return;
+      }
       const touchesList = event.type === 'comment.reported' ? event.hidden : event.to === 'published' || event.from === 'published';
       if (touchesList) this.relay(event).catch((err: Error) => this.log.warn({ err: err.message }, 'live comment event not sent'));
     });
@@ -67,7 +72,7 @@ export class CommentStream implements OnModuleDestroy {
   }
 
   /** Says what the list now holds: the comment if it is published and not hidden, else its removal. */
-  private async relay(event: CommentEvent): Promise<void> {
+  private async relay(event: CommentChanged | CommentReported): Promise<void> {
     const [comment, article] = await Promise.all([this.comments.findById(event.commentId), this.articles.findOneBy({ id: event.articleId })]);
     const total = article?.publishedCount ?? 0;
     let out: StreamEvent;

@@ -63,6 +63,7 @@ export class CommentPageDto {
   @ApiProperty({ type: [PublishedCommentDto] }) items!: PublishedCommentDto[];
   @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next (older) page' }) nextCursor!: string | null;
   @ApiProperty({ description: 'Published comments on the article' }) total!: number;
+  @ApiProperty({ description: 'False once a moderator has closed comments on the article' }) commentsOpen!: boolean;
 }
 
 export class OwnCommentDto {

@@ -27,6 +27,8 @@ export interface CommentPage {
   items: PublishedComment[];
   nextCursor: string | null;
   total: number;
+  /** False once a moderator has closed comments on the article: the widget hides its form. */
+  commentsOpen: boolean;
 }
 
 export interface OwnComment {
@@ -190,6 +192,7 @@ export class CommentsService {
       items,
       nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.publishedAt), last.id) : null,
       total: article?.publishedCount ?? 0,
+      commentsOpen: article?.commentsOpen ?? true,
     };
   }
 

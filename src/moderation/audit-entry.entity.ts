@@ -4,6 +4,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 export type JsonValue = string | number | boolean | null | object[];
 
 export type AuditAction =
+  | 'article.update'
   | 'comment.approve'
   | 'comment.reject'
   | 'comment.reported'

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Commenter } from '../auth/commenter.entity.js';
+import { Article } from '../comments/article.entity.js';
 import { Comment } from '../comments/comment.entity.js';
 import { ModeratorsModule } from '../moderators/moderators.module.js';
+import { ArticlesController } from './articles.controller.js';
+import { ArticlesService } from './articles.service.js';
 import { AuditService } from './audit.service.js';
 import { CommentersController } from './commenters.controller.js';
 import { DecisionsService } from './decisions.service.js';
@@ -15,11 +18,11 @@ import { RulesAdminService } from './rules-admin.service.js';
 import { RulesController } from './rules.controller.js';
 import { RulesDryRun } from './rules-dry-run.js';
 
-/** The moderators' HTTP API (queues, decisions, commenters, audit) and readers' reports. API process only. */
+/** The moderators' HTTP API (queues, decisions, commenters, articles, audit) and readers' reports. API process only. */
 @Module({
-  imports: [ModeratorsModule, TypeOrmModule.forFeature([Comment, Commenter, CommentReport])],
-  controllers: [ModerationController, CommentersController, ReportsController, RulesController],
-  providers: [QueueService, DecisionsService, AuditService, ReportsService, RulesAdminService, RulesDryRun],
+  imports: [ModeratorsModule, TypeOrmModule.forFeature([Comment, Commenter, CommentReport, Article])],
+  controllers: [ModerationController, CommentersController, ArticlesController, ReportsController, RulesController],
+  providers: [QueueService, DecisionsService, ArticlesService, AuditService, ReportsService, RulesAdminService, RulesDryRun],
   exports: [QueueService],
 })
 export class ModerationApiModule {}

@@ -36,6 +36,15 @@ export const banSchema = z
   })
   .strict();
 
+export const articleSettingsSchema = z
+  .object({
+    commentsOpen: z.boolean({ message: 'commentsOpen must be true or false' }).optional(),
+    moderationMode: z.enum(['auto', 'pre'], { message: 'moderationMode must be auto, pre or null' }).nullable().optional(),
+    note,
+  })
+  .strict()
+  .refine((v) => v.commentsOpen !== undefined || v.moderationMode !== undefined, { message: 'Send commentsOpen, moderationMode or both' });
+
 export const reportSchema = z
   .object({
     reason: z.enum(REPORT_REASONS, { message: `reason must be one of ${REPORT_REASONS.join(', ')}` }),
@@ -69,6 +78,13 @@ export class BanDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Omitted: until lifted' }) until?: string;
   @ApiPropertyOptional() note?: string;
   @ApiPropertyOptional({ description: 'Also reject their comments still pending or in review' }) rejectPending?: boolean;
+}
+
+export class ArticleSettingsDto {
+  @ApiPropertyOptional({ description: 'false closes comments: new ones are refused with 403 COMMENTS_CLOSED' }) commentsOpen?: boolean;
+  @ApiPropertyOptional({ enum: ['auto', 'pre'], nullable: true, description: "pre holds every comment that passes the rules for review; null follows the rule set's mode" })
+  moderationMode?: string | null;
+  @ApiPropertyOptional({ description: 'Internal, kept in the audit log' }) note?: string;
 }
 
 export class ReportDto {

@@ -1,5 +1,6 @@
+import type { ArticleView } from '../../moderation/articles.service.js';
 import type { AuditView } from '../../moderation/audit.service.js';
-import { ApiError, del, get, post, query, setCsrfToken } from './api.js';
+import { ApiError, api, del, get, post, query, setCsrfToken } from './api.js';
 import { clear, h } from './dom.js';
 import { highlighted } from './highlight.js';
 import { initialLang, texts, type Lang, type Text } from './i18n.js';
@@ -24,6 +25,9 @@ const state = {
   pending: null as null | 'reject' | 'go',
   openHistory: new Set<string>(),
   histories: new Map<string, Record<string, unknown>>(),
+  /** Cards whose article settings are shown, and those settings by article id. */
+  openArticle: new Set<string>(),
+  articles: new Map<string, ArticleView>(),
   live: false,
 };
 
@@ -344,6 +348,7 @@ function card(item: Item, index: number): HTMLElement {
     item.findings.length ? h('p', { class: 'findings' }, `${t.findings}: `, item.findings.map((f) => `${f.rule} “${c.body.slice(f.start, f.end)}”`).join(', ')) : null,
     reports.length ? h('p', { class: 'reports' }, `${t.reportReasons} (${item.reports.length}): `, reports.map((r) => `${t.reasons[r.reason] ?? r.reason} ×${r.count}`).join(', ')) : null,
     state.openHistory.has(item.id) ? historyPanel(item) : null,
+    state.openArticle.has(item.id) ? articlePanel(item) : null,
     h(
       'div',
       { class: 'actions' },
@@ -351,6 +356,7 @@ function card(item: Item, index: number): HTMLElement {
       canReject ? h('button', { type: 'button', class: 'reject', onclick: () => { focusCard(index, false); openReasons([item.id]); } }, t.reject, h('kbd', {}, 'r')) : null,
       h('button', { type: 'button', onclick: () => void openBan(item) }, t.ban, h('kbd', {}, 'b')),
       h('button', { type: 'button', 'aria-expanded': state.openHistory.has(item.id), onclick: () => void toggleHistory(item) }, t.history, h('kbd', {}, 'h')),
+      h('button', { type: 'button', 'aria-expanded': state.openArticle.has(item.id), onclick: () => void toggleArticle(item) }, t.articleSettings, h('kbd', {}, 'o')),
     ),
   );
 }
@@ -401,6 +407,63 @@ async function toggleHistory(item: Item): Promise<void> {
   try {
     const profile = await get<Record<string, unknown>>(`/api/moderation/commenters/${encodeURIComponent(item.author.id)}`);
     state.histories.set(item.author.id, profile);
+  } catch (err) {
+    handleError(err);
+  }
+  renderList();
+  focusCard(state.current, true);
+}
+
+function articlePanel(item: Item): HTMLElement | null {
+  const a = state.articles.get(item.article.id);
+  if (!a) return null;
+  const modeId = `m-${item.id}`;
+  const modes: Array<[string, string]> = [['', t.modeDefault], ['auto', t.modeAuto], ['pre', t.modePre]];
+  const mode = h(
+    'select',
+    {
+      id: modeId,
+      onchange: (e: Event) => {
+        const value = (e.target as HTMLSelectElement).value;
+        void saveArticle(item, { moderationMode: value === '' ? null : (value as 'auto' | 'pre') });
+      },
+    },
+    ...modes.map(([value, label]) => h('option', { value, selected: (a.moderationMode ?? '') === value }, label)),
+  );
+  return h(
+    'div',
+    { class: 'article-settings', role: 'region', 'aria-label': `${t.articleSettings}: ${item.article.title ?? item.article.id}` },
+    h(
+      'p',
+      {},
+      `${t.commentsLabel}: `,
+      h('strong', { class: a.commentsOpen ? 'open' : 'closed' }, a.commentsOpen ? t.commentsOpenState : t.commentsClosedState),
+      ' ',
+      h('button', { type: 'button', class: a.commentsOpen ? 'reject' : '', onclick: () => void saveArticle(item, { commentsOpen: !a.commentsOpen }) }, a.commentsOpen ? t.closeComments : t.reopenComments),
+    ),
+    h('p', {}, h('label', { for: modeId }, t.modeLabel), ' ', mode),
+  );
+}
+
+async function toggleArticle(item: Item): Promise<void> {
+  if (!state.openArticle.delete(item.id)) {
+    state.openArticle.add(item.id);
+    try {
+      state.articles.set(item.article.id, await get<ArticleView>(`/api/moderation/articles/${encodeURIComponent(item.article.id)}`));
+    } catch (err) {
+      state.openArticle.delete(item.id);
+      handleError(err);
+    }
+  }
+  renderList();
+  focusCard(state.current, true);
+}
+
+async function saveArticle(item: Item, change: { commentsOpen?: boolean; moderationMode?: 'auto' | 'pre' | null }): Promise<void> {
+  try {
+    const saved = await api<ArticleView>('PATCH', `/api/moderation/articles/${encodeURIComponent(item.article.id)}`, change);
+    state.articles.set(saved.id, saved);
+    announce(change.commentsOpen === undefined ? t.articleSaved : saved.commentsOpen ? t.commentsReopened : t.commentsClosed);
   } catch (err) {
     handleError(err);
   }
@@ -735,6 +798,7 @@ document.addEventListener('keydown', (e) => {
   else if (key === 'b') void openBan(currentItem());
   else if (key === 'x' && currentItem()) toggleSelect(currentItem()!.id);
   else if (key === 'h' && currentItem()) void toggleHistory(currentItem()!);
+  else if (key === 'o' && currentItem()) void toggleArticle(currentItem()!);
   else return;
   e.preventDefault();
 });

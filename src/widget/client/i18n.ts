@@ -4,6 +4,7 @@ import type { Lang } from '../../common/language.js';
 const en = {
   comments: 'Comments',
   pleaseLogIn: 'To write comments, please log in',
+  closed: 'Comments are closed on this article.',
   logInWith: (p: string) => `Log in with ${p}`,
   noProviders: 'Signing in is not available right now.',
   popupBlocked: 'The sign-in window was blocked. Please allow pop-ups for this site and try again.',
@@ -79,6 +80,7 @@ export type Strings = typeof en;
 const ko: Strings = {
   comments: '댓글',
   pleaseLogIn: '댓글을 쓰려면 로그인해 주세요',
+  closed: '이 기사의 댓글 쓰기는 닫혔습니다.',
   logInWith: (p) => `${p}로 로그인`,
   noProviders: '지금은 로그인할 수 없습니다.',
   popupBlocked: '로그인 창이 차단되었습니다. 이 사이트의 팝업을 허용한 뒤 다시 시도해 주세요.',

@@ -42,6 +42,8 @@ const shown = new Set<string>();
 let mine: Own[] = [];
 let minePoll: number | undefined;
 let pollDelay = 1500;
+/** A moderator closed comments on this article: no form, a notice instead. */
+let closed = false;
 
 for (const [key, value] of Object.entries(settings.theme)) document.documentElement.style.setProperty(`--cw-${key}`, value);
 
@@ -80,7 +82,27 @@ function setTotal(n: number): void {
 
 // ---- sign-in -----------------------------------------------------------------
 
+/** Shows the form that fits: closed, signed out or signed in. */
+function showComposer(): void {
+  if (auth) signedIn();
+  else signedOut();
+}
+
+function setOpen(open: boolean): void {
+  if (closed === !open) return;
+  closed = !open;
+  showComposer();
+}
+
+function showClosed(): void {
+  clear(composer);
+  composer.append(h('p', { class: 'cw-closed' }, t.closed));
+  refreshReportButtons();
+}
+
 function signedOut(message?: string): void {
+  if (message) setNotice(message, 'error');
+  if (closed) return showClosed();
   clear(composer);
   composer.append(
     h('p', { class: 'cw-login' }, t.pleaseLogIn),
@@ -89,7 +111,6 @@ function signedOut(message?: string): void {
           h('button', { type: 'button', class: `cw-provider cw-${p.id}`, 'data-provider': p.id, onclick: () => signIn(p.id) }, t.logInWith(p.name))))
       : h('p', {}, t.noProviders),
   );
-  if (message) setNotice(message, 'error');
   refreshReportButtons();
 }
 
@@ -138,6 +159,7 @@ function expired(): void {
 // ---- composing ---------------------------------------------------------------
 
 function signedIn(): void {
+  if (closed) return showClosed();
   const me = auth!.commenter;
   const textarea = h('textarea', {
     id: 'cw-body',
@@ -208,6 +230,7 @@ async function send(textarea: HTMLTextAreaElement, submit: HTMLButtonElement, fo
   } catch (err) {
     const info = err instanceof ApiError ? err.info : { error: 'OTHER', status: 0 };
     if (info.error === 'UNAUTHENTICATED') return expired();
+    if (info.error === 'COMMENTS_CLOSED') setOpen(false);
     if (info.error !== 'NETWORK') draftKey = uuid(); // a retry after a network failure reuses the key
     setNotice(errorText(t, info), 'error');
   } finally {
@@ -375,13 +398,14 @@ async function fetchPublished(id: string): Promise<void> {
 async function loadPage(): Promise<void> {
   more.disabled = true;
   try {
-    const page = await api<{ items: Published[]; nextCursor: string | null; total: number }>(
+    const page = await api<{ items: Published[]; nextCursor: string | null; total: number; commentsOpen: boolean }>(
       'GET',
       `${articlePath}/comments?limit=${PAGE}${nextCursor ? `&cursor=${encodeURIComponent(nextCursor)}` : ''}`,
     );
     for (const c of page.items) addPublished(c, false);
     nextCursor = page.nextCursor;
     setTotal(page.total);
+    setOpen(page.commentsOpen !== false);
     listState.hidden = shown.size > 0;
     listState.textContent = t.empty;
     more.hidden = !nextCursor;
@@ -397,10 +421,11 @@ async function loadPage(): Promise<void> {
 }
 
 async function catchUp(): Promise<void> {
-  const page = await api<{ items: Published[]; total: number }>('GET', `${articlePath}/comments?limit=${PAGE}`).catch(() => null);
+  const page = await api<{ items: Published[]; total: number; commentsOpen: boolean }>('GET', `${articlePath}/comments?limit=${PAGE}`).catch(() => null);
   if (!page) return;
   for (const c of [...page.items].reverse()) addPublished(c, true);
   setTotal(page.total);
+  setOpen(page.commentsOpen !== false);
 }
 
 function live(): void {
@@ -416,6 +441,9 @@ function live(): void {
     const data = JSON.parse((event as MessageEvent).data as string) as { comment: Published; total: number };
     addPublished(data.comment, true);
     setTotal(data.total);
+  });
+  source.addEventListener('article', (event) => {
+    setOpen((JSON.parse((event as MessageEvent).data as string) as { commentsOpen: boolean }).commentsOpen);
   });
   source.addEventListener('removed', (event) => {
     const data = JSON.parse((event as MessageEvent).data as string) as { id: string; total: number };
@@ -444,8 +472,6 @@ if (window.parent !== window) {
 }
 
 document.documentElement.dataset.storage = store.kind;
-if (auth) {
-  signedIn();
-  void loadMine();
-} else signedOut();
+showComposer();
+if (auth) void loadMine();
 void loadPage().then(live);
