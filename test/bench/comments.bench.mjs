@@ -10,7 +10,8 @@
 //   5. ... and POST again, with the worker moderating alongside on the same two cores
 //   6. POST -> published latency at a steady 200/s (from created_at/published_at)
 // Prints one JSON document. Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50),
-// BENCH_READERS (400), TEST_POSTGRES_URL, TEST_REDIS_URL; BENCH_ONLY=post skips 1-2, BENCH_ONLY=read runs only 1-2; BENCH_PROFILE=dir writes CPU profiles.
+// BENCH_READERS (400), TEST_POSTGRES_URL, TEST_REDIS_URL; BENCH_ONLY=post skips 1-2, BENCH_ONLY=read runs only 1-2; BENCH_PROFILE=dir writes CPU profiles;
+// BENCH_NODE_FLAGS replaces the Node.js flags of `npm start` (e.g. "" for Node's defaults).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -50,9 +51,13 @@ async function createDatabase() {
   };
 }
 
+/** The Node.js flags `npm start` runs the service with (package.json), so the benchmark measures it as deployed. */
+const START_NODE_FLAGS = /node ((?:--\S+ )*)dist\/main\.js/.exec(JSON.parse(readFileSync('package.json', 'utf8')).scripts.start)?.[1]?.trim() ?? '';
+
 function start(entry, env, isReady) {
   const profile = process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, `dist/${entry}.js`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? START_NODE_FLAGS).split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, ...profile, `dist/${entry}.js`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -317,7 +322,7 @@ async function main() {
 
     const result = {
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { seconds: SECONDS, connections: CONNECTIONS, database: 'postgres', worker: 'separate process' },
+      settings: { seconds: SECONDS, connections: CONNECTIONS, database: 'postgres', worker: 'separate process', nodeFlags: process.env.BENCH_NODE_FLAGS ?? START_NODE_FLAGS },
       helloWorld: summary(hello),
       getList: { ...summary(list), ratioToHelloWorld: +(list.requests.average / hello.requests.average).toFixed(2) },
       getListGzip: { ...summary(listGzip), ratioToHelloWorld: +(listGzip.requests.average / hello.requests.average).toFixed(2), acceptEncoding: 'gzip, deflate, br' },
