@@ -80,6 +80,8 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     routerOptions: { maxParamLength: 1000 }, // article ids are up to 200 characters, URL-encoded (Fastify's default is 100)
     genReqId: (req: { headers: Record<string, unknown> }) => requestId(req.headers['x-request-id']),
     logController: new AccessLog(),
+    // No Nest middleware here (hooks and guards do that work): no @fastify/middie pass on every request.
+    skipMiddie: true,
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       setResponseHeaders(request, reply);
       sendFrameworkError(reply, error);

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import type { Repository } from 'typeorm';
 import { AuthService } from '../auth/auth.service.js';
 import { batchedLookup } from '../db/batched-lookup.js';
@@ -8,6 +7,7 @@ import { Sql, placeholders } from '../db/sql.js';
 import type { Commenter } from '../auth/commenter.entity.js';
 import { AppError } from '../errors.js';
 import { BansService } from '../moderation/bans.service.js';
+import { newCommentId } from './comment-id.js';
 import { CommentWriter } from './comment-writer.js';
 import { OutboxRelay } from './outbox.relay.js';
 import { Article } from './article.entity.js';
@@ -99,7 +99,7 @@ export class CommentsService {
     const open = await this.articleOpen(articleId);
     if (open === false) throw new AppError('COMMENTS_CLOSED', 403, 'Comments are closed on this article');
 
-    const id = uuidv7();
+    const id = newCommentId();
     const rate = await this.rateLimiter.take(commenter.id, idempotencyKey ? `key:${idempotencyKey}` : id);
     if (!rate.allowed) {
       throw new AppError(
