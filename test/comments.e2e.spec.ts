@@ -238,6 +238,21 @@ describe.each(DATABASES)('comments on %s', (kind) => {
     expect((await post(await reader(t), id, { body: 'mine' })).status).toBe(202);
   });
 
+  test('refused comments do not count towards the limit: six tries on a closed article, then five accepted', async () => {
+    const r = await reader(t);
+    const desk = await moderator(t);
+    const closed = article('rate-closed');
+    const close = await desk.api.request('PATCH', `/api/moderation/articles/${closed}`, { body: JSON.stringify({ commentsOpen: false }), headers: { 'content-type': 'application/json' } });
+    expect(close.status).toBe(200);
+    for (let i = 0; i < 6; i++) {
+      const refused = await post(r, closed, { body: `closed ${i}` }, i % 2 ? { 'idempotency-key': `closed-${i}` } : {});
+      expect([refused.status, (await refused.json()).error]).toEqual([403, 'COMMENTS_CLOSED']);
+    }
+    const open = article('rate-open');
+    for (let i = 0; i < 5; i++) expect((await post(r, open, { body: `open ${i}` })).status).toBe(202);
+    expect((await post(r, open, { body: 'one too many' })).status).toBe(429);
+  });
+
   test('the same Idempotency-Key returns the first comment; ten at once make one comment', async () => {
     const r = await reader(t);
     const id = article('idem');

@@ -19,7 +19,8 @@ function run(entry: string, env: Record<string, string>, timeoutMs = 15000): Pro
       child.kill('SIGKILL');
       reject(new Error(`did not exit: ${stdout}${stderr}`));
     }, timeoutMs);
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
+      // 'close' comes once the pipes are drained too: 'exit' can come before the last line is read.
       clearTimeout(timer);
       resolve({ code, stderr, stdout });
     });

@@ -31,15 +31,16 @@ export class CommenterResolver {
   /** The reader, or null when the request carries no credentials; a bad or stale credential is an error. */
   async resolve(request: CommenterRequest): Promise<Commenter | null> {
     const token = bearerToken(request);
-    let commenterId: string | undefined;
+    let commenter: Commenter | null;
     if (token) {
-      request.tokenClaims = await this.tokens.verify(token, 'commenter');
-      commenterId = request.tokenClaims.sub;
+      const verified = await this.tokens.verifyWith(token, 'commenter', (claims) => this.auth.findById(claims.sub));
+      request.tokenClaims = verified.claims;
+      commenter = verified.result;
     } else {
-      commenterId = request.session?.commenterId;
+      const commenterId = request.session?.commenterId;
+      if (!commenterId) return null;
+      commenter = await this.auth.findById(commenterId);
     }
-    if (!commenterId) return null;
-    const commenter = await this.auth.findById(commenterId);
     if (!commenter) throw new AppError('UNAUTHENTICATED', 401, 'This account no longer exists; sign in again');
     request.commenter = commenter;
     return commenter;

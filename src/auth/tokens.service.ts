@@ -54,6 +54,15 @@ export class TokensService {
   }
 
   async verify(token: string, kind: TokenKind): Promise<TokenClaims> {
+    return (await this.verifyWith(token, kind, async () => undefined)).claims;
+  }
+
+  /**
+   * Verifies the token and, while its revocation is looked up, already runs `use` with its claims
+   * (the caller's own lookup): one round trip less on every authenticated request. `use`'s result
+   * is returned only if the token stands.
+   */
+  async verifyWith<T>(token: string, kind: TokenKind, use: (claims: TokenClaims) => Promise<T>): Promise<{ claims: TokenClaims; result: T }> {
     let claims = this.verified.get(token);
     if (claims && claims.exp * 1000 <= Date.now()) {
       this.verified.delete(token);
@@ -63,8 +72,9 @@ export class TokensService {
     if (claims.kind !== kind || typeof claims.sub !== 'string' || typeof claims.jti !== 'string') {
       throw new AppError('UNAUTHENTICATED', 401, 'The token is not valid here');
     }
-    if (await this.isRevoked(claims.jti)) throw new AppError('UNAUTHENTICATED', 401, 'The token was signed out');
-    return claims;
+    const [revoked, result] = await Promise.all([this.isRevoked(claims.jti), use(claims)]);
+    if (revoked) throw new AppError('UNAUTHENTICATED', 401, 'The token was signed out');
+    return { claims, result };
   }
 
   private async verifySignature(token: string): Promise<TokenClaims> {

@@ -40,7 +40,7 @@ export class CommentRateLimiter {
     if (this.redis.status !== 'ready') return this.failOpen('not connected');
     try {
       const [allowed, waitMs] = (await (this.redis as SlotRedis).takeCommentSlot(
-        `${this.config.queuePrefix}:rate:comments:${commenterId}`,
+        this.key(commenterId),
         Date.now(),
         windowMs,
         this.config.commentRateLimit,
@@ -50,6 +50,15 @@ export class CommentRateLimiter {
     } catch (err) {
       return this.failOpen((err as Error).message);
     }
+  }
+
+  /** Gives back a slot taken for a request that was then refused. */
+  async release(commenterId: string, requestKey: string): Promise<void> {
+    await this.redis.zrem(this.key(commenterId), requestKey).catch(() => undefined);
+  }
+
+  private key(commenterId: string): string {
+    return `${this.config.queuePrefix}:rate:comments:${commenterId}`;
   }
 
   /** Accepting comments matters more than the flood limit while Redis is away; the rules still judge them. */

@@ -11,7 +11,8 @@
 //   6. POST -> published latency at a steady 200/s (from created_at/published_at)
 // Prints one JSON document. Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50),
 // BENCH_READERS (400), TEST_POSTGRES_URL, TEST_REDIS_URL; BENCH_ONLY=post skips 1-2, BENCH_ONLY=read runs only 1-2; BENCH_PROFILE=dir writes CPU profiles;
-// BENCH_NODE_FLAGS replaces the Node.js flags of `npm start` (e.g. "" for Node's defaults).
+// BENCH_NODE_FLAGS replaces the Node.js flags of `npm start` (e.g. "" for Node's defaults);
+// BENCH_POST_CONNECTIONS (200) is the connections of the POST phases, BENCH_CONNECTIONS (50) of the reads.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -22,6 +23,10 @@ import pg from 'pg';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+// POSTs wait for their group commit: the more requests in flight, the bigger each batch and the
+// cheaper each comment. Readers posting 3,000 comments a second over the internet keep hundreds of
+// requests in flight (each takes their network's round trips too); 200 is on the low side.
+const POST_CONNECTIONS = Number(process.env.BENCH_POST_CONNECTIONS ?? 200);
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/8';
 const PORT = 3900 + Math.floor(Math.random() * 90);
@@ -245,6 +250,7 @@ async function main() {
     let n = 0;
     const postRun = () =>
       run({
+        connections: POST_CONNECTIONS,
         url: `${BASE}/api/articles/bench-post/comments`,
         requests: [
           {
@@ -322,7 +328,14 @@ async function main() {
 
     const result = {
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { seconds: SECONDS, connections: CONNECTIONS, database: 'postgres', worker: 'separate process', nodeFlags: process.env.BENCH_NODE_FLAGS ?? START_NODE_FLAGS },
+      settings: {
+        seconds: SECONDS,
+        connections: CONNECTIONS,
+        postConnections: POST_CONNECTIONS,
+        database: 'postgres',
+        worker: 'separate process',
+        nodeFlags: process.env.BENCH_NODE_FLAGS ?? START_NODE_FLAGS,
+      },
       helloWorld: summary(hello),
       getList: { ...summary(list), ratioToHelloWorld: +(list.requests.average / hello.requests.average).toFixed(2) },
       getListGzip: { ...summary(listGzip), ratioToHelloWorld: +(listGzip.requests.average / hello.requests.average).toFixed(2), acceptEncoding: 'gzip, deflate, br' },

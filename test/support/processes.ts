@@ -16,7 +16,8 @@ export async function spawnEntry(entry: 'worker' | 'main', env: Record<string, s
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': the last lines it wrote may still be in the pipe when it exits.
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   const deadline = Date.now() + timeoutMs;
   while (!output.includes(readyText)) {
     if (child.exitCode !== null || Date.now() > deadline) {
