@@ -19,6 +19,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -171,6 +172,16 @@ const tag = (n) => [...String(n)].map((digit, i) => digit + 'abcdefghijklmnop'[i
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** The run's queue, counters and rate-limit keys (tens of thousands of jobs) leave Redis with it. */
+async function dropRedisKeys(prefix) {
+  const redis = new Redis(REDIS_URL);
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) if (keys.length) await redis.unlink(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function main() {
@@ -368,7 +379,7 @@ async function main() {
     for (const child of [...children, worker]) child.kill('SIGTERM');
     await sleep(1500);
     if (process.env.BENCH_KEEP_DB) process.stderr.write(`database kept: ${db.url}\n`);
-    else await db.drop().catch(() => undefined);
+    else await Promise.all([db.drop().catch(() => undefined), dropRedisKeys(prefix).catch(() => undefined)]);
   }
 }
 
