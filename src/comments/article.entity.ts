@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { ModerationMode } from '../rules/types.js';
 
 @Entity('articles')
 export class Article {
@@ -17,7 +18,7 @@ export class Article {
 
   /** Per-article override of the moderation mode ('pre' for sensitive stories). */
   @Column({ name: 'moderation_mode', type: 'varchar', length: 8, nullable: true })
-  moderationMode!: 'auto' | 'pre' | null;
+  moderationMode!: ModerationMode | null;
 
   @Column({ name: 'published_count', type: 'integer', default: 0 })
   publishedCount!: number;

@@ -3,6 +3,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config.js';
 import { InjectRedis, createRedis } from '../redis/redis.module.js';
+import type { ModerationMode } from '../rules/types.js';
 import type { CommentStatus } from './comment.entity.js';
 
 export interface CommentChanged {
@@ -34,7 +35,7 @@ export interface ArticleChanged {
   type: 'article.changed';
   articleId: string;
   commentsOpen: boolean;
-  moderationMode: 'auto' | 'pre' | null;
+  moderationMode: ModerationMode | null;
 }
 
 export type CommentEvent = CommentChanged | CommentReported | ArticleChanged;

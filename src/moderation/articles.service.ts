@@ -5,9 +5,8 @@ import { Article } from '../comments/article.entity.js';
 import { CommentEvents } from '../comments/comment-events.js';
 import { Transactions } from '../db/transactions.js';
 import { AppError } from '../errors.js';
+import type { ModerationMode } from '../rules/types.js';
 import { AuditEntry, auditRow } from './audit-entry.entity.js';
-
-export type ArticleMode = 'auto' | 'pre';
 
 export interface ArticleView {
   id: string;
@@ -15,14 +14,14 @@ export interface ArticleView {
   title: string | null;
   commentsOpen: boolean;
   /** The article's own moderation mode; null follows the rule set's. */
-  moderationMode: ArticleMode | null;
+  moderationMode: ModerationMode | null;
   publishedCount: number;
   createdAt: string;
 }
 
 export interface ArticleSettings {
   commentsOpen?: boolean;
-  moderationMode?: ArticleMode | null;
+  moderationMode?: ModerationMode | null;
   note?: string;
 }
 

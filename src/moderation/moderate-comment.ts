@@ -5,7 +5,7 @@ import { batchedLookup } from '../db/batched-lookup.js';
 import { Sql, placeholders } from '../db/sql.js';
 import { evaluate, type CompiledRuleSet } from '../rules/engine.js';
 import { dedupeKey } from '../rules/normalise.js';
-import type { Facts, Verdict } from '../rules/types.js';
+import type { Facts, ModerationMode, Verdict } from '../rules/types.js';
 import { ModerationService, type TransitionResult } from './moderation.service.js';
 import { RulesService } from './rules.service.js';
 
@@ -20,7 +20,7 @@ interface Row {
   articleId: string;
   commenterId: string;
   createdAt: Date;
-  moderationMode: 'auto' | 'pre' | null;
+  moderationMode: ModerationMode | null;
   commentsOpen: boolean | null;
   /** The commenter's decided comments, and of those published and rejected (commenters' counters). */
   history: NonNullable<Facts['history']>;

@@ -8,7 +8,7 @@ import { diffRuleSets, dryRun, type DryRunResult, type Outcome, type RuleSetChan
 import { compileRuleSet } from '../rules/engine.js';
 import { dedupeKey } from '../rules/normalise.js';
 import type { RuleSet } from '../rules/rule-set.js';
-import type { Facts } from '../rules/types.js';
+import type { Facts, ModerationMode } from '../rules/types.js';
 import { RulesService } from './rules.service.js';
 
 export const DRY_RUN_DEFAULT_LIMIT = 10_000;
@@ -92,7 +92,7 @@ export class RulesDryRun {
 
   private async articleModes(rows: Row[], facts: Map<string, Facts>): Promise<void> {
     const ids = [...new Set(rows.map((r) => r.articleId))];
-    const mode = new Map<string, 'auto' | 'pre'>();
+    const mode = new Map<string, ModerationMode>();
     for (const chunk of chunks(ids)) {
       const articles = await this.dataSource.getRepository(Article).find({ select: { id: true, moderationMode: true }, where: { id: In(chunk) } });
       for (const a of articles) if (a.moderationMode) mode.set(a.id, a.moderationMode);

@@ -1,5 +1,6 @@
 import type { ArticleView } from '../../moderation/articles.service.js';
 import type { AuditView } from '../../moderation/audit.service.js';
+import type { ModerationMode } from '../../rules/types.js';
 import { ApiError, api, del, get, post, query, setCsrfToken } from './api.js';
 import { clear, h } from './dom.js';
 import { highlighted } from './highlight.js';
@@ -425,7 +426,7 @@ function articlePanel(item: Item): HTMLElement | null {
       id: modeId,
       onchange: (e: Event) => {
         const value = (e.target as HTMLSelectElement).value;
-        void saveArticle(item, { moderationMode: value === '' ? null : (value as 'auto' | 'pre') });
+        void saveArticle(item, { moderationMode: value === '' ? null : (value as ModerationMode) });
       },
     },
     ...modes.map(([value, label]) => h('option', { value, selected: (a.moderationMode ?? '') === value }, label)),
@@ -459,7 +460,7 @@ async function toggleArticle(item: Item): Promise<void> {
   focusCard(state.current, true);
 }
 
-async function saveArticle(item: Item, change: { commentsOpen?: boolean; moderationMode?: 'auto' | 'pre' | null }): Promise<void> {
+async function saveArticle(item: Item, change: { commentsOpen?: boolean; moderationMode?: ModerationMode | null }): Promise<void> {
   try {
     const saved = await api<ArticleView>('PATCH', `/api/moderation/articles/${encodeURIComponent(item.article.id)}`, change);
     state.articles.set(saved.id, saved);
