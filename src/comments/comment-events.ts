@@ -40,6 +40,11 @@ export interface ArticleChanged {
 
 export type CommentEvent = CommentChanged | CommentReported | ArticleChanged;
 
+/** Whether a comment's change shows in the public list: published or unpublished, or hidden after reports. */
+export function changesPublicList(event: CommentChanged | CommentReported): boolean {
+  return event.type === 'comment.reported' ? event.hidden : event.from === 'published' || event.to === 'published';
+}
+
 type Listener = (event: CommentEvent) => void;
 
 /**

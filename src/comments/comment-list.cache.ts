@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { CommentEvents } from './comment-events.js';
+import { CommentEvents, changesPublicList } from './comment-events.js';
 
 export interface CachedPage {
   /** The JSON, encoded once: every hit sends these bytes as they are. */
@@ -26,9 +26,8 @@ export class CommentListCache {
 
   constructor(events: CommentEvents) {
     events.on((event) => {
-      const affectsList =
-        event.type === 'article.changed' || (event.type === 'comment.reported' ? event.hidden : event.from === 'published' || event.to === 'published');
-      if (affectsList) this.invalidate(event.articleId);
+      // An article's change (comments closed) shows in its pages too: `commentsOpen`.
+      if (event.type === 'article.changed' || changesPublicList(event)) this.invalidate(event.articleId);
     });
     events.onResubscribed(() => this.clear());
   }

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { Article } from './article.entity.js';
-import { CommentEvents, type CommentChanged, type CommentReported } from './comment-events.js';
+import { CommentEvents, changesPublicList, type CommentChanged, type CommentReported } from './comment-events.js';
 import { CommentsService, type PublishedComment } from './comments.service.js';
 
 /** What an article's live stream says: only public fields, never who is pending or why. */
@@ -41,8 +41,7 @@ export class CommentStream implements OnModuleDestroy {
         for (const listener of this.byArticle.get(event.articleId) ?? []) listener.send({ type: 'article', commentsOpen: event.commentsOpen });
         return;
       }
-      const touchesList = event.type === 'comment.reported' ? event.hidden : event.to === 'published' || event.from === 'published';
-      if (touchesList) this.relay(event).catch((err: Error) => this.log.warn({ err: err.message }, 'live comment event not sent'));
+      if (changesPublicList(event)) this.relay(event).catch((err: Error) => this.log.warn({ err: err.message }, 'live comment event not sent'));
     });
   }
 
