@@ -242,7 +242,7 @@ describe.each(DATABASES)('comments on %s', (kind) => {
     const r = await reader(t);
     const desk = await moderator(t);
     const closed = article('rate-closed');
-    const close = await desk.api.request('PATCH', `/api/moderation/articles/${closed}`, { body: JSON.stringify({ commentsOpen: false }), headers: { 'content-type': 'application/json' } });
+    const close = await desk.api.patch(`/api/moderation/articles/${closed}`, { commentsOpen: false });
     expect(close.status).toBe(200);
     for (let i = 0; i < 6; i++) {
       const refused = await post(r, closed, { body: `closed ${i}` }, i % 2 ? { 'idempotency-key': `closed-${i}` } : {});

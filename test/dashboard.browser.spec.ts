@@ -127,9 +127,9 @@ describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => 
     const refused = await post(r, article, { body: 'One more thought' });
     expect([refused.status, (await refused.json()).error]).toEqual([403, 'COMMENTS_CLOSED']);
 
-    await page.getByRole('region', { name: /^Article:/ }).getByRole('button', { name: 'Reopen comments' }).click();
-    await page.getByRole('region', { name: /^Article:/ }).getByText('open', { exact: true }).waitFor({ timeout: 5000 });
-    await page.getByRole('region', { name: /^Article:/ }).getByLabel('Moderation for this article').selectOption('pre');
+    await panel.getByRole('button', { name: 'Reopen comments' }).click();
+    await panel.getByText('open', { exact: true }).waitFor({ timeout: 5000 });
+    await panel.getByLabel('Moderation for this article').selectOption('pre');
     await waitFor(async () => (await (await m.api.get(`/api/moderation/articles/${article}`)).json()).moderationMode === 'pre', 5000, 'pre-moderation saved');
     const held = (await (await post(r, article, { body: 'A calm and thoughtful remark' })).json()).id as string;
     expect((await decided(r, held)).status).toBe('in_review');

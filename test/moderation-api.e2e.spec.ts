@@ -109,7 +109,7 @@ describe.each(DATABASES)('moderation API on %s', (kind) => {
     expect(await list()).toMatchObject({ total: 0, commentsOpen: true }); // now cached
 
     // Closed before the first comment: the article is created with the setting.
-    const closing = await mod.api.request('PATCH', path, { body: JSON.stringify({ commentsOpen: false, note: 'legal hold' }), headers: { 'content-type': 'application/json' } });
+    const closing = await mod.api.patch(path, { commentsOpen: false, note: 'legal hold' });
     expect(closing.status).toBe(200);
     expect(await closing.json()).toEqual({ id: articleId, url: null, title: null, commentsOpen: false, moderationMode: null, publishedCount: 0, createdAt: expect.any(String) });
     expect(await list()).toMatchObject({ commentsOpen: false }); // the cached page was dropped
@@ -118,14 +118,12 @@ describe.each(DATABASES)('moderation API on %s', (kind) => {
     expect(await refused.json()).toMatchObject({ statusCode: 403, error: 'COMMENTS_CLOSED' });
 
     // Reopened, and held for review: a clean comment waits for a moderator.
-    const patch = (b: Browser, body: unknown, headers: Record<string, string> = {}) =>
-      b.request('PATCH', path, { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
-    expect(await (await patch(mod.dashboard, { commentsOpen: true, moderationMode: 'pre' }, mod.csrf)).json()).toMatchObject({ commentsOpen: true, moderationMode: 'pre' });
-    expect((await patch(mod.dashboard, { commentsOpen: false })).status).toBe(403); // the dashboard cookie needs its CSRF token
+    expect(await (await mod.dashboard.patch(path, { commentsOpen: true, moderationMode: 'pre' }, mod.csrf)).json()).toMatchObject({ commentsOpen: true, moderationMode: 'pre' });
+    expect((await mod.dashboard.patch(path, { commentsOpen: false })).status).toBe(403); // the dashboard cookie needs its CSRF token
     const waiting = await submit(r, articleId, remark());
     expect(await decided(r, waiting)).toMatchObject({ status: 'in_review' });
     expect((await (await mod.api.get(`/api/moderation/comments/${waiting}`)).json()).findings).toEqual([expect.objectContaining({ rule: 'premoderation' })]);
-    expect(await (await patch(mod.api, { moderationMode: null })).json()).toMatchObject({ commentsOpen: true, moderationMode: null });
+    expect(await (await mod.api.patch(path, { moderationMode: null })).json()).toMatchObject({ commentsOpen: true, moderationMode: null });
     await published(r, articleId);
     expect(await (await mod.api.get(path)).json()).toMatchObject({ id: articleId, commentsOpen: true, moderationMode: null, title: null });
 
@@ -135,7 +133,7 @@ describe.each(DATABASES)('moderation API on %s', (kind) => {
       [{ moderationMode: 'later' }, 'moderationMode'],
       [{ commentsOpen: true, open: false }, 'open'],
     ] as const) {
-      const bad = await patch(mod.api, body);
+      const bad = await mod.api.patch(path, body);
       expect([bad.status, await bad.json()]).toEqual([400, expect.objectContaining({ error: 'VALIDATION_FAILED', field })]);
     }
 

@@ -131,10 +131,7 @@ describe.each(DATABASES)('moderator accounts and sign-in on %s', (kind) => {
     const person = await signInModerator(t, 'new.person@desk.test', 'a-brand-new-password');
     expect((await person.api.get('/api/moderation/session')).status).toBe(200);
 
-    const promoted = await admin.api.request('PATCH', `/api/moderation/moderators/${added.id}`, {
-      body: JSON.stringify({ role: 'admin' }),
-      headers: { 'content-type': 'application/json' },
-    });
+    const promoted = await admin.api.patch(`/api/moderation/moderators/${added.id}`, { role: 'admin' });
     expect((await promoted.json()).moderator.role).toBe('admin');
     expect((await person.api.get('/api/moderation/moderators')).status).toBe(200);
 

@@ -6,7 +6,6 @@ import { spawnEntry } from './support/processes.js';
 import { post, reader, waitFor, type Reader } from './support/readers.js';
 import { PrivateRedis } from './support/redis-server.js';
 
-const sql = (kind: string, text: string) => (kind === 'sqlite' ? text.replace(/\$\d+/g, '?') : text);
 
 /** Every comment decided, each by exactly one log entry, none left pending, the outbox empty. */
 async function expectModeratedExactlyOnce(t: TestApp, ids: string[], timeoutMs = 60_000): Promise<void> {
@@ -112,8 +111,6 @@ describe.each(DATABASES)('reliability on %s', (kind) => {
     }
   }, 40_000);
 });
-
-void sql;
 
 describe('PostgreSQL stopped and started again', () => {
   test('submissions and uncached reads answer 503 DATABASE_UNAVAILABLE (never a 500), readiness names the database; once it is back, the same reader posts and is published', async () => {

@@ -319,8 +319,7 @@ describe('comment widget in Chromium with third-party cookies blocked', () => {
 
   test('comments closed by a moderator: the open widget drops its form live, and gets it back on reopening', async () => {
     const articleId = `closing-${Date.now()}`;
-    const settings = (body: unknown) =>
-      desk.api.request('PATCH', `/api/moderation/articles/${articleId}`, { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const settings = (body: unknown) => desk.api.patch(`/api/moderation/articles/${articleId}`, body);
     const page = await context.newPage();
     await page.goto(`${siteUrl}/article/${articleId}?lang=ko`);
     const frame = await widgetFrame(page);

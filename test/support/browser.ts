@@ -47,6 +47,10 @@ export class Browser {
     return this.request('PUT', path, { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
   }
 
+  patch(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    return this.request('PATCH', path, { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  }
+
   postForm(path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
     return this.request('POST', path, {
       body: new URLSearchParams(fields).toString(),

@@ -4,6 +4,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './ports.js';
+import { stopChild } from './processes.js';
 
 /** The machine's PostgreSQL binaries (Debian keeps them per major version). */
 function binary(name: string): string {
@@ -65,12 +66,7 @@ export class PrivatePostgres {
 
   /** Stops the server at once (SIGINT: fast shutdown, open connections are cut). */
   async down(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGINT');
-    });
+    await stopChild(this.process, 'SIGINT');
   }
 
   async remove(): Promise<void> {

@@ -7,6 +7,15 @@ export interface Spawned {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Sends `signal` to a child still running and resolves once it has exited. */
+export async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
 /** Runs a built entrypoint (dist/worker.js, dist/main.js) and resolves once it logs `readyText`. */
 export async function spawnEntry(entry: 'worker' | 'main', env: Record<string, string>, readyText: string, timeoutMs = 15_000): Promise<Spawned> {
   const child = spawn(process.execPath, [join(process.cwd(), `dist/${entry}.js`)], {

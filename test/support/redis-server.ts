@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { freePort } from './ports.js';
+import { stopChild } from './processes.js';
 
 /** A private redis-server on a free port, for tests that stop or restart Redis (never the shared one). */
 export class PrivateRedis {
@@ -39,11 +40,6 @@ export class PrivateRedis {
   }
 
   async down(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    await stopChild(this.process, 'SIGKILL');
   }
 }
