@@ -13,6 +13,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ModerationApiModule } from './moderation/moderation-api.module.js';
 import { ModeratorsModule } from './moderators/moderators.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { RateLimitsModule } from './common/rate-limits.js';
 import { WidgetModule } from './widget/widget.module.js';
 
 @Global()
@@ -34,6 +35,7 @@ export function sharedImports(config: AppConfig, options: { worker: boolean; asy
     AppConfigModule.forRoot(config),
     DatabaseModule.forRoot(config, { asyncCommit: options.asyncCommit }),
     RedisModule,
+    RateLimitsModule,
     AuthModule.register(config),
     ModerationModule.register(options),
   ];

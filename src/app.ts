@@ -15,6 +15,7 @@ import { RedisSessionStore } from './auth/session.store.js';
 import { SESSION_COOKIE } from './auth/session.cookie.js';
 import { MODERATOR_COOKIE } from './moderators/moderator-sessions.js';
 import type { AppConfig } from './config.js';
+import { fastifyTrustProxy } from './common/client-address.js';
 import { securityHeaders } from './common/security-headers.js';
 import { AllExceptionsFilter, sendFrameworkError } from './errors.js';
 import { PinoNestLogger, requestLogger } from './logger.js';
@@ -75,7 +76,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   };
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 1000 }, // article ids are up to 200 characters, URL-encoded (Fastify's default is 100)
     genReqId: (req: { headers: Record<string, unknown> }) => requestId(req.headers['x-request-id']),

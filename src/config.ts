@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_RULES_FILE, RuleSetError, loadRuleSetFile } from './rules/rule-set.js';
@@ -61,7 +62,13 @@ const envSchema = z.object({
   ),
   HOST: optionalText.transform((v) => v ?? '0.0.0.0'),
   PUBLIC_URL: optionalHttpUrl,
-  TRUST_PROXY: bool(false),
+  TRUST_PROXY: optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v): TrustProxy | null => parseTrustProxy(v))
+      .refine((v) => v !== null, 'false, a number of proxy hops (1 for one proxy in front), or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1; also loopback, linklocal, uniquelocal)'),
+  ),
   DATABASE_URL: optionalText.pipe(
     z
       .string()
@@ -129,6 +136,31 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
+/** Which hops' X-Forwarded-For to believe: none, the nearest N, or those from these addresses (Fastify's trustProxy). */
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY. `true` used to trust every hop, which let any client choose its own address with
+ * X-Forwarded-For; it now means one proxy in front (the hop that appends the client's address).
+ */
+function parseTrustProxy(raw: string | undefined): TrustProxy | null {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (['', 'false', '0', 'no'].includes(value)) return false;
+  if (['true', 'yes'].includes(value)) return 1;
+  if (/^\d+$/.test(value)) return Number(value) <= 10 ? Number(value) : null;
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const valid = list.every((entry) => {
+    if (PROXY_NAMES.has(entry)) return true;
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (!family || extra !== undefined) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  return valid && list.length > 0 ? list : null;
+}
+
 export interface TwitterConfig {
   consumerKey: string;
   consumerSecret: string;
@@ -154,7 +186,8 @@ export class AppConfig {
   publicUrl!: string;
   publicOrigin!: string;
   secureCookies!: boolean;
-  trustProxy!: boolean;
+  /** Whose X-Forwarded-For to believe (see TrustProxy); false: the socket's address is the client's. */
+  trustProxy!: TrustProxy;
   databaseUrl?: string;
   dataDir!: string;
   sqlitePath!: string;
@@ -311,7 +344,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     publicUrl,
     publicOrigin: new URL(publicUrl).origin,
     secureCookies: publicUrl.startsWith('https://'),
-    trustProxy: env.TRUST_PROXY,
+    trustProxy: env.TRUST_PROXY as TrustProxy,
     databaseUrl: env.DATABASE_URL,
     dataDir,
     sqlitePath: join(dataDir, 'comments.sqlite'),

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     );
   logger.info({ url: config.publicUrl, database: config.databaseUrl ? 'postgres' : config.sqlitePath }, 'comments service listening');
   if (config.secureCookies && !config.trustProxy) {
-    logger.warn('PUBLIC_URL is https but TRUST_PROXY is false: behind a TLS-terminating proxy set TRUST_PROXY=true, or sign-in cookies will not be set');
+    logger.warn('PUBLIC_URL is https but TRUST_PROXY is false: behind a TLS-terminating proxy set TRUST_PROXY to the proxy's address (or 1 for one hop), or sign-in cookies will not be set');
   }
   if (config.emulator) {
     logger.warn(`Sign-in emulator is ON: Twitter and Facebook sign-in go to ${config.publicUrl}/_emulator (development only)`);
