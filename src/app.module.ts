@@ -55,7 +55,7 @@ export class AppModule {
         WidgetModule,
         MetricsModule,
         DashboardModule,
-        DemoModule,
+        DemoModule.register(config),
         ...(config.emulator ? [EmulatorModule] : []),
       ],
     };

@@ -17,7 +17,10 @@ import { MODERATOR_COOKIE } from './moderators/moderator-sessions.js';
 import type { AppConfig } from './config.js';
 import { fastifyTrustProxy } from './common/client-address.js';
 import { securityHeaders } from './common/security-headers.js';
-import { AllExceptionsFilter, sendFrameworkError } from './errors.js';
+import { refuseRepeatedQueryParameters } from './common/query-params.js';
+import { answerClientError } from './common/client-error.js';
+import { AllExceptionsFilter, AppError, sendError, sendFrameworkError } from './errors.js';
+import { ModeratorResolver } from './moderators/moderator.guard.js';
 import { PinoNestLogger, requestLogger } from './logger.js';
 import { REDIS } from './redis/redis.module.js';
 
@@ -38,6 +41,23 @@ class AccessLog extends LogController {
     else if (request.method === 'GET' || request.method === 'HEAD') reply.log.debug(line, 'request completed');
     else reply.log.info(line, 'request completed');
   }
+}
+
+/**
+ * An onRequest hook: the guard's answer for anyone but an admin (401, or 403 for a reader, a
+ * moderator or a missing CSRF token), given before the body is read, on a connection then closed
+ * so the rest of the body is never received.
+ */
+function adminsBeforeTheBody(resolver: ModeratorResolver) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      const moderator = await resolver.resolve(request);
+      if (moderator.role !== 'admin') throw new AppError('FORBIDDEN', 403, 'Only admins may do this');
+    } catch (err) {
+      sendError(reply.header('connection', 'close'), err);
+      return reply;
+    }
+  };
 }
 
 function requestId(header: unknown): string {
@@ -78,6 +98,17 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     loggerInstance: logger,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: BODY_LIMIT,
+    // A slow client holds a socket and its buffers: every request must arrive in time. Live streams
+    // lift the idle limit on their own socket (common/event-stream.ts).
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      // How often Node looks for requests over those limits (its default, 30 s, would double them).
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+    },
+    clientErrorHandler: answerClientError,
     routerOptions: { maxParamLength: 1000 }, // article ids are up to 200 characters, URL-encoded (Fastify's default is 100)
     genReqId: (req: { headers: Record<string, unknown> }) => requestId(req.headers['x-request-id']),
     logController: new AccessLog(),
@@ -94,14 +125,19 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  const adminsOnly = adminsBeforeTheBody(app.get(ModeratorResolver));
   fastify.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/moderation/rules')) route.bodyLimit = RULES_BODY_LIMIT;
+    if (!route.url.startsWith('/api/moderation/rules')) return;
+    route.bodyLimit = RULES_BODY_LIMIT;
+    // Every rule-set write is an admin's (RulesController): no one else's 10 MB is read, let alone parsed.
+    if (route.method !== 'GET' && route.method !== 'HEAD') route.onRequest = [...[route.onRequest ?? []].flat(), adminsOnly];
   });
 
   fastify.addHook('onRequest', (request, reply, done) => {
     setResponseHeaders(request, reply);
     done();
   });
+  refuseRepeatedQueryParameters(fastify);
   if (config.logRequestContext) {
     // Node 20's AsyncLocalStorage turns on promise hooks for the whole process: opt-in.
     fastify.addHook('preHandler', (request, _reply, done) => {
@@ -128,18 +164,21 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('News comments')
-      .setDescription('Comment service for news sites. Every error answers {statusCode, error: CODE, message}.')
-      .setVersion('1')
-      .addBearerAuth()
-      .addCookieAuth(SESSION_COOKIE)
-      .addCookieAuth(MODERATOR_COOKIE, { type: 'apiKey', in: 'cookie', name: MODERATOR_COOKIE }, MODERATOR_COOKIE)
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs.json' });
+  // Off in production unless API_DOCS=true: the full route map is a head start for an attacker.
+  if (config.apiDocs) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('News comments')
+        .setDescription('Comment service for news sites. Every error answers {statusCode, error: CODE, message}.')
+        .setVersion('1')
+        .addBearerAuth()
+        .addCookieAuth(SESSION_COOKIE)
+        .addCookieAuth(MODERATOR_COOKIE, { type: 'apiKey', in: 'cookie', name: MODERATOR_COOKIE }, MODERATOR_COOKIE)
+        .build(),
+    );
+    SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs.json' });
+  }
 
   await app.init();
   await fastify.ready();

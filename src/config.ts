@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_RULES_FILE, RuleSetError, loadRuleSetFile } from './rules/rule-set.js';
+import { estimateSecretBits } from './common/secret-strength.js';
 import { EMULATOR_FACEBOOK, EMULATOR_TWITTER, emulatorEndpoints } from './auth/emulator/emulator.credentials.js';
 
 /** A configuration problem found at start: printed as one line, then the process exits 1. */
@@ -47,6 +48,13 @@ const bool = (fallback: boolean) =>
       .optional()
       .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v))),
   );
+/** A switch whose default depends on NODE_ENV: undefined when unset. */
+const optionalBool = optionalText.pipe(
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : ['true', '1', 'yes'].includes(v))),
+);
 
 const envSchema = z.object({
   NODE_ENV: optionalText.pipe(
@@ -60,7 +68,7 @@ const envSchema = z.object({
       .refine((n) => n >= 0 && n < 65536, 'a port number 0-65535')
       .default(3000),
   ),
-  HOST: optionalText.transform((v) => v ?? '0.0.0.0'),
+  HOST: optionalText,
   PUBLIC_URL: optionalHttpUrl,
   TRUST_PROXY: optionalText.pipe(
     z
@@ -108,10 +116,14 @@ const envSchema = z.object({
   COMMENT_RATE_WINDOW: positiveInt(60),
   COMMENT_POLICY_URL: optionalHttpUrl,
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  METRICS_PUBLIC: bool(false),
+  API_DOCS: optionalBool,
+  DEMO_PAGE: optionalBool,
   LOG_LEVEL: optionalText.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'fatal, error, warn, info, debug, trace or silent' }).default('info'),
   ),
   LOG_REQUEST_CONTEXT: bool(false),
+  SIGNIN_RATE_LIMIT: positiveInt(20),
   SIGNIN_EMULATOR: optionalText.pipe(z.enum(['auto', 'on', 'off'], { message: 'auto, on or off' }).default('auto')),
   TWITTER_CONSUMER_KEY: optionalText,
   TWITTER_CONSUMER_SECRET: optionalText,
@@ -132,6 +144,14 @@ const envSchema = z.object({
   MODERATOR_LOCKOUT_SECONDS: positiveInt(15 * 60),
   REPORT_THRESHOLD: positiveInt(3),
   HIDE_REPORTED: bool(false),
+  LIST_CACHE_MAX_BYTES: positiveInt(64 * 1024 * 1024),
+  LIST_CACHE_TTL: positiveInt(10_000),
+  REQUEST_TIMEOUT: positiveInt(30_000),
+  HEADERS_TIMEOUT: positiveInt(10_000),
+  CONNECTION_TIMEOUT: positiveInt(60_000),
+  KEEP_ALIVE_TIMEOUT: positiveInt(72_000),
+  SSE_MAX_PER_CLIENT: positiveInt(20),
+  REPORT_RATE_LIMIT: positiveInt(20),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -183,6 +203,8 @@ export class AppConfig {
   nodeEnv!: Env['NODE_ENV'];
   port!: number;
   host!: string;
+  /** HOST was unset in development: only this machine can connect (said at start). */
+  localOnly!: boolean;
   publicUrl!: string;
   publicOrigin!: string;
   secureCookies!: boolean;
@@ -213,9 +235,15 @@ export class AppConfig {
   commentRateWindowSeconds!: number;
   /** The site's comment standards, linked from the widget ("Standards Board Policy"). */
   commentPolicyUrl!: string;
+  /** Sign-in starts (GET /auth/<provider>) one client address may make a minute. */
+  signInRateLimit!: number;
   emulator!: boolean;
   /** When set, GET /metrics needs it as a bearer token. */
   metricsToken?: string;
+  /** The OpenAPI document and its page at /api/docs (off in production unless API_DOCS=true). */
+  apiDocs!: boolean;
+  /** The demo article at / (off in production unless DEMO_PAGE=true). */
+  demoPage!: boolean;
   twitter!: TwitterConfig | null;
   facebook!: FacebookConfig | null;
   /** The first admin, created at start when there is no admin yet (a generated password otherwise). */
@@ -231,6 +259,22 @@ export class AppConfig {
   reportThreshold!: number;
   /** Keep reported comments out of the public list until a moderator decides. */
   hideReported!: boolean;
+  /** Memory the public list cache may take in each API process (bodies and their gzip forms). */
+  listCacheMaxBytes!: number;
+  /** How long (ms) a cached page is served if the message that should drop it is missed. */
+  listCacheTtlMs!: number;
+  /** ms for a whole request (headers and body) to arrive. */
+  requestTimeoutMs!: number;
+  /** ms for the request headers to arrive (at most requestTimeoutMs). */
+  headersTimeoutMs!: number;
+  /** ms a connection may sit silent mid-request or mid-response (live streams excepted). */
+  connectionTimeoutMs!: number;
+  /** ms an idle keep-alive connection is kept: longer than the proxy's, so the proxy closes first. */
+  keepAliveTimeoutMs!: number;
+  /** Live event streams one client address may hold open, across processes. */
+  sseMaxPerClient!: number;
+  /** Reports one reader may file per hour. */
+  reportRateLimit!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -262,6 +306,12 @@ function resolveAuthSecret(env: Env, dataDir: string): string {
     if (Buffer.byteLength(env.AUTH_SECRET) < 32) {
       throw new ConfigError('Invalid configuration: AUTH_SECRET must be at least 32 bytes (try: openssl rand -base64 48)');
     }
+    const bits = Math.floor(estimateSecretBits(env.AUTH_SECRET));
+    if (bits < 256) {
+      throw new ConfigError(
+        `Invalid configuration: AUTH_SECRET is guessable (about ${bits} bits of entropy, at least 256 needed: a repeated character or pattern, a sequence, or too few kinds of characters); generate one: openssl rand -base64 48`,
+      );
+    }
     return env.AUTH_SECRET;
   }
   if (env.NODE_ENV === 'production') {
@@ -269,7 +319,7 @@ function resolveAuthSecret(env: Env, dataDir: string): string {
   }
   const file = join(dataDir, 'auth-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
@@ -297,6 +347,10 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
   const emulated = emulatorEndpoints(publicUrl);
   const dataDir = resolve(env.DATA_DIR);
+  const authSecret = resolveAuthSecret(env, dataDir);
+  if (env.NODE_ENV === 'production' && !env.METRICS_TOKEN && !env.METRICS_PUBLIC) {
+    throw new ConfigError('Invalid configuration: METRICS_TOKEN is required in production (at least 16 characters; try: openssl rand -hex 24), or set METRICS_PUBLIC=true to serve /metrics without one');
+  }
 
   const twitter: TwitterConfig | null = env.TWITTER_CONSUMER_KEY
     ? {
@@ -340,7 +394,8 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
   return Object.assign(new AppConfig(), {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
-    host: env.HOST,
+    host: env.HOST ?? (env.NODE_ENV === 'development' ? '127.0.0.1' : '0.0.0.0'),
+    localOnly: env.HOST === undefined && env.NODE_ENV === 'development',
     publicUrl,
     publicOrigin: new URL(publicUrl).origin,
     secureCookies: publicUrl.startsWith('https://'),
@@ -349,7 +404,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     dataDir,
     sqlitePath: join(dataDir, 'comments.sqlite'),
     redisUrl: env.REDIS_URL,
-    authSecret: resolveAuthSecret(env, dataDir),
+    authSecret,
     authTokenTtlSeconds: env.AUTH_TOKEN_TTL,
     sessionTtlSeconds: env.SESSION_TTL,
     allowedOrigins: env.ALLOWED_ORIGINS.map((o) => o.replace(/\/$/, '')),
@@ -365,8 +420,11 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     commentRateLimit: env.COMMENT_RATE_LIMIT,
     commentRateWindowSeconds: env.COMMENT_RATE_WINDOW,
     commentPolicyUrl: env.COMMENT_POLICY_URL ?? `${publicUrl}/standards`,
+    signInRateLimit: env.SIGNIN_RATE_LIMIT,
     emulator,
     metricsToken: env.METRICS_TOKEN,
+    apiDocs: env.API_DOCS ?? env.NODE_ENV !== 'production',
+    demoPage: env.DEMO_PAGE ?? env.NODE_ENV !== 'production',
     twitter,
     facebook,
     moderatorAdminEmail: env.MODERATOR_ADMIN_EMAIL?.toLowerCase(),
@@ -377,5 +435,13 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     moderatorLockoutSeconds: env.MODERATOR_LOCKOUT_SECONDS,
     reportThreshold: env.REPORT_THRESHOLD,
     hideReported: env.HIDE_REPORTED,
+    listCacheMaxBytes: env.LIST_CACHE_MAX_BYTES,
+    listCacheTtlMs: env.LIST_CACHE_TTL,
+    requestTimeoutMs: env.REQUEST_TIMEOUT,
+    headersTimeoutMs: Math.min(env.HEADERS_TIMEOUT, env.REQUEST_TIMEOUT),
+    connectionTimeoutMs: env.CONNECTION_TIMEOUT,
+    keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT,
+    sseMaxPerClient: env.SSE_MAX_PER_CLIENT,
+    reportRateLimit: env.REPORT_RATE_LIMIT,
   });
 }

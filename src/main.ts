@@ -19,9 +19,12 @@ async function main(): Promise<void> {
           : `Could not listen on ${config.host}:${config.port}: ${err.message}`,
       ),
     );
-  logger.info({ url: config.publicUrl, database: config.databaseUrl ? 'postgres' : config.sqlitePath }, 'comments service listening');
+  logger.info({ url: config.publicUrl, host: config.host, port: config.port, database: config.databaseUrl ? 'postgres' : config.sqlitePath }, 'comments service listening');
+  if (config.localOnly) {
+    logger.info('listening on 127.0.0.1 only (development); set HOST=0.0.0.0 to accept other machines');
+  }
   if (config.secureCookies && !config.trustProxy) {
-    logger.warn('PUBLIC_URL is https but TRUST_PROXY is false: behind a TLS-terminating proxy set TRUST_PROXY to the proxy's address (or 1 for one hop), or sign-in cookies will not be set');
+    logger.warn('PUBLIC_URL is https but TRUST_PROXY is false: behind a TLS-terminating proxy set TRUST_PROXY to the proxy address (or 1 for one hop), or sign-in cookies will not be set');
   }
   if (config.emulator) {
     logger.warn(`Sign-in emulator is ON: Twitter and Facebook sign-in go to ${config.publicUrl}/_emulator (development only)`);

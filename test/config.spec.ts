@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +55,7 @@ describe('configuration', () => {
   });
 
   test('production never runs the emulator, even without credentials', () => {
-    const config = load({ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://comments.example.com' });
+    const config = load({ NODE_ENV: 'production', AUTH_SECRET: randomBytes(48).toString('base64'), PUBLIC_URL: 'https://comments.example.com', METRICS_TOKEN: 'a-metrics-token-for-tests' });
     expect(config.emulator).toBe(false);
     expect(config.twitter).toBeNull();
     expect(config.facebook).toBeNull();

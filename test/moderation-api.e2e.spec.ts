@@ -181,7 +181,7 @@ describe.each(DATABASES)('moderation API on %s', (kind) => {
     expect((await mod.api.get('/api/moderation/queue?cursor=nonsense')).status).toBe(400);
   });
 
-  test('approve publishes, reject with a reason removes; both reversible, logged with the moderator, announced with actor', async () => {
+  test('approve publishes, reject with a reason removes; both reversible with expectedStatus, logged with the moderator, announced with actor', async () => {
     const articleId = article();
     const id = await held(author, articleId);
     const listener = await listen(t);
@@ -196,13 +196,13 @@ describe.each(DATABASES)('moderation API on %s', (kind) => {
       const badReason = await mod.api.post(`/api/moderation/comments/${id}/reject`, { reason: 'rude' });
       expect((await badReason.json()).error).toBe('VALIDATION_FAILED');
 
-      const rejected = await other.api.post(`/api/moderation/comments/${id}/reject`, { reason: 'abuse', note: 'on second thought' });
+      const rejected = await other.api.post(`/api/moderation/comments/${id}/reject`, { reason: 'abuse', note: 'on second thought', expectedStatus: 'published' });
       expect(rejected.status).toBe(200);
       expect((await rejected.json()).comment).toMatchObject({ status: 'rejected', reason: 'abuse' });
       expect(await decided(author, id)).toMatchObject({ status: 'rejected', reason: 'abuse' });
       await waitFor(async () => !(await publicIds(t, articleId)).includes(id), 5000, 'comment gone from the public list');
 
-      const back = await mod.api.post(`/api/moderation/comments/${id}/approve`);
+      const back = await mod.api.post(`/api/moderation/comments/${id}/approve`, { expectedStatus: 'rejected' });
       expect((await back.json()).comment.status).toBe('published');
 
       await waitFor(() => Promise.resolve(listener.events.filter((e) => e.commentId === id).length >= 3), 5000, 'events');
@@ -233,10 +233,11 @@ describe.each(DATABASES)('moderation API on %s', (kind) => {
 
   test('two moderators deciding one comment at once: one 200, one 409 CONFLICT with the current state; applied once', async () => {
     const articleId = article();
-    // Approve + approve conflicts by itself; approve + reject does when the dashboard says which
-    // state it decided on (otherwise the later reject is a deliberate removal of a published comment).
+    // Without expectedStatus a decision applies only to a comment still waiting for one, so the
+    // later of any two conflicts; with it, any other status than the one seen does.
     for (const [a, b, seen] of [
       ['approve', 'approve', {}],
+      ['approve', 'reject', {}],
       ['approve', 'reject', { expectedStatus: 'in_review' }],
       ['reject', 'reject', {}],
     ] as const) {
@@ -268,7 +269,7 @@ describe.each(DATABASES)('moderation API on %s', (kind) => {
     expect((await mod.dashboard.get('/api/moderation/queue/counts')).status).toBe(200);
   });
 
-  test('bulk: a result per id; conflicts and unknown ids do not stop the others', async () => {
+  test('bulk: a result per id; conflicts and unknown ids do not stop the others; reversals need expectedStatus', async () => {
     const articleId = article();
     const [a, b] = [await held(author, articleId), await held(author, articleId)];
     const done = await published(author, articleId);
@@ -278,10 +279,12 @@ describe.each(DATABASES)('moderation API on %s', (kind) => {
     expect((await response.json()).results).toEqual([
       { id: a, ok: true, status: 'rejected' },
       { id: b, ok: true, status: 'rejected' },
-      { id: done, ok: true, status: 'rejected' },
+      { id: done, ok: false, error: 'CONFLICT', status: 'published' },
       { id: unknown, ok: false, error: 'NOT_FOUND', status: null },
     ]);
-    const again = await (await mod.api.post('/api/moderation/comments/bulk', { ids: [a, b], action: 'approve' })).json();
+    const removed = await (await mod.api.post('/api/moderation/comments/bulk', { ids: [done], action: 'reject', reason: 'spam', expectedStatus: 'published' })).json();
+    expect(removed.results).toEqual([{ id: done, ok: true, status: 'rejected' }]);
+    const again = await (await mod.api.post('/api/moderation/comments/bulk', { ids: [a, b], action: 'approve', expectedStatus: 'rejected' })).json();
     expect(again.results).toEqual([
       { id: a, ok: true, status: 'published' },
       { id: b, ok: true, status: 'published' },

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiFoundResponse, ApiNotFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiForbiddenResponse, ApiFoundResponse, ApiNotFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config.js';
 import { AppError } from '../errors.js';
@@ -8,6 +8,7 @@ import { ErrorDto, ProvidersDto, TokenDto } from './auth.dto.js';
 import { AuthService, toCommenterView } from './auth.service.js';
 import { bearerToken } from './commenter.guard.js';
 import type { Provider } from './commenter.entity.js';
+import { safeReturnTo } from './return-to.js';
 import { SignInGuard, languageOf, type SignInOutcome } from './sign-in.guard.js';
 import { TokensService } from './tokens.service.js';
 import { assertTrustedOrigin } from './trusted-origin.js';
@@ -48,6 +49,8 @@ export class AuthController {
   @ApiQuery({ name: 'popup', required: false, description: '1 when opened as a popup by the widget' })
   @ApiFoundResponse({ description: 'Redirect to the provider' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'PROVIDER_DISABLED' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'VALIDATION_FAILED: returnTo longer than 1,000 characters' })
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'RATE_LIMITED: SIGNIN_RATE_LIMIT starts a minute from this address' })
   startTwitter(@Req() request: SignInRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.finishSignIn('twitter', request, reply);
   }
@@ -66,6 +69,8 @@ export class AuthController {
   @ApiQuery({ name: 'returnTo', required: false })
   @ApiQuery({ name: 'popup', required: false })
   @ApiFoundResponse({ description: 'Redirect to the provider' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'VALIDATION_FAILED: returnTo longer than 1,000 characters' })
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'RATE_LIMITED: SIGNIN_RATE_LIMIT starts a minute from this address' })
   startFacebook(@Req() request: SignInRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.finishSignIn('facebook', request, reply);
   }
@@ -121,7 +126,8 @@ export class AuthController {
     const storedFlow = request.session.signInFlow;
     const flow = storedFlow?.provider === provider ? storedFlow : undefined;
     const lang = languageOf(request);
-    const returnTo = flow?.returnTo ?? '/';
+    // Checked again on the way out: a session stored by an earlier version may hold a value it let through.
+    const returnTo = safeReturnTo(flow?.returnTo, this.config);
     const outcome = request.signIn ?? { ok: false, reason: 'provider', detail: 'no outcome' };
     void reply.header('cache-control', 'no-store');
 
@@ -136,6 +142,7 @@ export class AuthController {
 
     const commenter = await this.auth.signIn(outcome.profile);
     await request.session.regenerate(); // a fresh session id after sign-in (no session fixation)
+    request.session.cookie.maxAge = this.config.sessionTtlSeconds * 1000; // the start's session was short-lived
     request.session.commenterId = commenter.id;
     this.log.log({ provider, commenterId: commenter.id }, 'signed in');
 

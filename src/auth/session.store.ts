@@ -3,7 +3,13 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
 
 type Callback<T = void> = (err?: Error | null, value?: T) => void;
-type StoredSession = { cookie?: { expires?: string | Date | null; originalMaxAge?: number | null } } & Record<string, unknown>;
+type StoredSession = { cookie?: { expires?: string | Date | null; originalMaxAge?: number | null }; commenterId?: string } & Record<string, unknown>;
+
+/**
+ * How long a session that has not (yet) completed sign-in may live: anyone can start one with a
+ * bare GET, and Redis runs with noeviction, so it must not hold memory for SESSION_TTL.
+ */
+export const SIGN_IN_FLOW_TTL_SECONDS = 600;
 
 /**
  * @fastify/session store on Redis, so sign-in survives restarts and works across API replicas.
@@ -31,7 +37,8 @@ export class RedisSessionStore {
 
   set(sessionId: string, session: StoredSession, callback: Callback): void {
     const expires = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : NaN;
-    const ttlMs = Number.isFinite(expires) ? Math.max(1000, expires - Date.now()) : this.defaultTtlSeconds * 1000;
+    const untilExpiry = Number.isFinite(expires) ? Math.max(1000, expires - Date.now()) : this.defaultTtlSeconds * 1000;
+    const ttlMs = session.commenterId ? untilExpiry : Math.min(untilExpiry, SIGN_IN_FLOW_TTL_SECONDS * 1000);
     this.redis.set(this.prefix + sessionId, JSON.stringify(session), 'PX', ttlMs).then(
       () => callback(null),
       () => callback(unavailable()),

@@ -3,6 +3,8 @@ import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config.js';
+import { addressBucket } from '../common/client-address.js';
+import { RateLimits } from '../common/rate-limits.js';
 import { REDIS } from '../redis/redis.module.js';
 import { AppError, ResponseAlreadySent } from '../errors.js';
 import type { SignInFailure } from './auth-pages.js';
@@ -10,7 +12,8 @@ import type { ProviderProfile } from './auth.service.js';
 import type { Provider } from './commenter.entity.js';
 import { pickLanguage } from '../common/language.js';
 import { passportResponse, type PassportResponse } from './passport-fastify.js';
-import { safeReturnTo } from './return-to.js';
+import { RETURN_TO_MAX_LENGTH, safeReturnTo } from './return-to.js';
+import { SIGN_IN_FLOW_TTL_SECONDS } from './session.store.js';
 
 /** What the callback handler receives on `request.signIn`. */
 export type SignInOutcome = { ok: true; profile: ProviderProfile } | { ok: false; reason: SignInFailure; detail: string };
@@ -18,10 +21,9 @@ export type SignInOutcome = { ok: true; profile: ProviderProfile } | { ok: false
 /** Kept in the server-side session between the redirect to the provider and its callback. */
 export interface SignInFlow {
   provider: Provider;
-  returnTo: string | null;
+  returnTo: string;
   popup: boolean;
 }
-
 
 /** Where passport-oauth1 keeps the pending request token in the session. */
 const TWITTER_SESSION_KEY = 'oauth:twitter';
@@ -63,6 +65,7 @@ export function SignInGuard(provider: Provider, phase: 'start' | 'callback'): Ty
     constructor(
       @Inject(AppConfig) private readonly config: AppConfig,
       @Inject(REDIS) private readonly redis: Redis,
+      @Inject(RateLimits) private readonly limits: RateLimits,
     ) {
       super();
     }
@@ -79,6 +82,9 @@ export function SignInGuard(provider: Provider, phase: 'start' | 'callback'): Ty
       const query = (request.query ?? {}) as Record<string, string | undefined>;
       if (phase === 'start') {
         void context.switchToHttp().getResponse<FastifyReply>().header('cache-control', 'no-store');
+        await this.checkStart(request, query);
+        // Only a completed sign-in earns the long session (and cookie); a signed-in reader keeps theirs.
+        if (!request.session.commenterId) request.session.cookie.maxAge = SIGN_IN_FLOW_TTL_SECONDS * 1000;
         const flow: SignInFlow = {
           provider,
           returnTo: safeReturnTo(query.returnTo, this.config),
@@ -98,6 +104,21 @@ export function SignInGuard(provider: Provider, phase: 'start' | 'callback'): Ty
       const answered = await Promise.race([super.canActivate(context), response.ended.then(() => 'answered' as const)]);
       if (answered === 'answered') throw new ResponseAlreadySent(); // passport redirected to the provider
       return true;
+    }
+
+    /**
+     * Every start writes a session and, with real credentials, spends a request-token call at
+     * Twitter: counted per client address before either happens.
+     */
+    private async checkStart(request: FastifyRequest, query: Record<string, string | undefined>): Promise<void> {
+      if (typeof query.returnTo === 'string' && query.returnTo.length > RETURN_TO_MAX_LENGTH) {
+        throw new AppError('VALIDATION_FAILED', 400, `returnTo must be at most ${RETURN_TO_MAX_LENGTH} characters`, { field: 'returnTo' });
+      }
+      await this.limits.consume('sign-in', addressBucket(request.ip), {
+        points: this.config.signInRateLimit,
+        windowSeconds: 60,
+        message: 'Too many sign-in attempts from this address; please try again in a minute',
+      });
     }
 
     getResponse(context: ExecutionContext): PassportResponse {

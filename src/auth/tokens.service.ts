@@ -39,9 +39,10 @@ export class TokensService {
     this.key = deriveKey(config.authSecret, 'bearer-token');
   }
 
-  async issue(subject: string, kind: TokenKind, ttlSeconds = this.config.authTokenTtlSeconds): Promise<IssuedToken> {
+  /** `claims`: extra ones the caller reads back after verify (e.g. a moderator token's issue time to the millisecond). */
+  async issue(subject: string, kind: TokenKind, ttlSeconds = this.config.authTokenTtlSeconds, claims: Record<string, string | number> = {}): Promise<IssuedToken> {
     const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
-    const token = await new SignJWT({ kind })
+    const token = await new SignJWT({ ...claims, kind })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(subject)
       .setJti(randomUUID())

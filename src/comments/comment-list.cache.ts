@@ -1,30 +1,43 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { gzipOnce } from '../common/compression.js';
+import { AppConfig } from '../config.js';
 import { CommentEvents, changesPublicList } from './comment-events.js';
 
 export interface CachedPage {
+  articleId: string;
   /** The JSON, encoded once: every hit sends these bytes as they are. */
   body: Buffer;
   /** Its gzip form, made the first time a client that takes gzip asks. */
   gzip?: Buffer;
   etag: string;
-  expiresAt: number;
 }
 
-const TTL_MS = 10_000;
-const MAX_ENTRIES = 20_000;
+/** The key, the page object and the LRU's own bookkeeping, roughly: small pages count for more than their bodies. */
+const ENTRY_OVERHEAD = 200;
 
 /**
  * Serialized pages of published comments, in process memory: the hot path of every article view.
  * Dropped for an article as soon as any process says it changed (Redis pub/sub); the TTL bounds
- * staleness if such a message is ever missed.
+ * staleness if such a message is ever missed. Bounded in bytes, not entries, and expired pages are
+ * dropped on time, not when next asked for: any article id makes a page, so anyone can fill it.
  */
 @Injectable()
 export class CommentListCache {
-  private readonly pages = new Map<string, CachedPage>();
+  private readonly pages: LRUCache<string, CachedPage>;
   private readonly keysByArticle = new Map<string, Set<string>>();
 
-  constructor(events: CommentEvents) {
+  constructor(events: CommentEvents, config: AppConfig) {
+    this.pages = new LRUCache<string, CachedPage>({
+      maxSize: config.listCacheMaxBytes,
+      sizeCalculation: (page, key) => page.body.length + (page.gzip?.length ?? 0) + key.length * 2 + ENTRY_OVERHEAD,
+      ttl: config.listCacheTtlMs,
+      ttlAutopurge: true,
+      dispose: (page, key, reason) => {
+        if (reason !== 'set') this.unindex(page.articleId, key);
+      },
+    });
     events.on((event) => {
       // An article's change (comments closed) shows in its pages too: `commentsOpen`.
       if (event.type === 'article.changed' || changesPublicList(event)) this.invalidate(event.articleId);
@@ -32,34 +45,59 @@ export class CommentListCache {
     events.onResubscribed(() => this.clear());
   }
 
+  /** Bytes held, as counted against LIST_CACHE_MAX_BYTES. */
+  get bytes(): number {
+    return this.pages.calculatedSize;
+  }
+
+  get entries(): number {
+    return this.pages.size;
+  }
+
   key(articleId: string, limit: number, cursor: string | undefined): string {
     return `${articleId}\u0000${limit}\u0000${cursor ?? ''}`;
   }
 
   get(key: string): CachedPage | undefined {
-    const page = this.pages.get(key);
-    if (page && page.expiresAt > Date.now()) return page;
-    if (page) this.pages.delete(key);
-    return undefined;
+    return this.pages.get(key);
   }
 
   set(articleId: string, key: string, json: string): CachedPage {
-    if (this.pages.size >= MAX_ENTRIES) this.clear();
-    const page = { body: Buffer.from(json), etag: `W/"${createHash('sha1').update(json).digest('base64url').slice(0, 22)}"`, expiresAt: Date.now() + TTL_MS };
+    const page = { articleId, body: Buffer.from(json), etag: `W/"${createHash('sha1').update(json).digest('base64url').slice(0, 22)}"` };
     this.pages.set(key, page);
+    if (this.pages.peek(key) !== page) return page; // larger than the whole cache: served, not kept
     let keys = this.keysByArticle.get(articleId);
     if (!keys) this.keysByArticle.set(articleId, (keys = new Set()));
     keys.add(key);
     return page;
   }
 
+  /** The page's gzip form, made once and then counted in the page's size. */
+  gzip(key: string, page: CachedPage): Buffer {
+    if (page.gzip) return page.gzip;
+    const gzip = gzipOnce(page.body);
+    // A new object, so the LRU counts its new size; the TTL stays that of the page.
+    if (this.pages.peek(key) === page) {
+      this.pages.set(key, { ...page, gzip }, { noUpdateTTL: true });
+      if (!this.pages.has(key)) this.unindex(page.articleId, key);
+    }
+    return gzip;
+  }
+
   invalidate(articleId: string): void {
-    for (const key of this.keysByArticle.get(articleId) ?? []) this.pages.delete(key);
+    const keys = this.keysByArticle.get(articleId);
+    if (!keys) return;
     this.keysByArticle.delete(articleId);
+    for (const key of keys) this.pages.delete(key);
   }
 
   clear(): void {
-    this.pages.clear();
     this.keysByArticle.clear();
+    this.pages.clear();
+  }
+
+  private unindex(articleId: string, key: string): void {
+    const keys = this.keysByArticle.get(articleId);
+    if (keys?.delete(key) && keys.size === 0) this.keysByArticle.delete(articleId);
   }
 }

@@ -19,7 +19,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorDto } from '../auth/auth.dto.js';
 import type { Commenter } from '../auth/commenter.entity.js';
 import { CommenterGuard, CommenterResolver, CurrentCommenter, type CommenterRequest } from '../auth/commenter.guard.js';
-import { acceptsGzip, gzipOnce } from '../common/compression.js';
+import { acceptsGzip } from '../common/compression.js';
 import { AppError } from '../errors.js';
 import { ModeratorResolver } from '../moderators/moderator.guard.js';
 import { CommentListCache } from './comment-list.cache.js';
@@ -33,6 +33,7 @@ import {
   parseOrFail,
   submitCommentSchema,
 } from './comments.dto.js';
+import { ListCursors } from './list-cursor.js';
 import { CommentsService, toOwnComment, type OwnComment, type PublishedComment } from './comments.service.js';
 
 function parseLimit(raw: string | undefined): number {
@@ -50,6 +51,7 @@ export class CommentsController {
   constructor(
     private readonly comments: CommentsService,
     private readonly cache: CommentListCache,
+    private readonly cursors: ListCursors,
     private readonly resolver: CommenterResolver,
     private readonly moderators: ModeratorResolver,
   ) {}
@@ -92,8 +94,10 @@ export class CommentsController {
   ): Promise<void> {
     const id = acceptArticleId(articleId);
     const limit = parseLimit(limitRaw);
+    // Checked before the cache: a page is kept for every distinct cursor.
+    const after = cursor ? this.cursors.verify(id, cursor) : undefined;
     const key = this.cache.key(id, limit, cursor);
-    const page = this.cache.get(key) ?? this.cache.set(id, key, JSON.stringify(await this.comments.listPublished(id, limit, cursor || undefined)));
+    const page = this.cache.get(key) ?? this.cache.set(id, key, JSON.stringify(await this.comments.listPublished(id, limit, after)));
     void reply.header('etag', page.etag).header('cache-control', 'public, max-age=5, stale-while-revalidate=30').header('vary', 'accept-encoding');
     if (request.headers['if-none-match'] === page.etag) {
       await reply.code(304).send();
@@ -104,7 +108,7 @@ export class CommentsController {
       await reply.send(page.body);
       return;
     }
-    await reply.header('content-encoding', 'gzip').send((page.gzip ??= gzipOnce(page.body)));
+    await reply.header('content-encoding', 'gzip').send(this.cache.gzip(key, page));
   }
 
   @Get('comments/:id')

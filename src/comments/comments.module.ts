@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { StreamSlotsModule } from '../common/stream-slots.js';
 import { ModeratorsModule } from '../moderators/moderators.module.js';
 import { Article } from './article.entity.js';
 import { CommentListCache } from './comment-list.cache.js';
@@ -8,13 +9,14 @@ import { CommentWriter } from './comment-writer.js';
 import { Comment } from './comment.entity.js';
 import { CommentsController } from './comments.controller.js';
 import { CommentsService } from './comments.service.js';
+import { ListCursors } from './list-cursor.js';
 import { LiveController } from './live.controller.js';
 import { CommentRateLimiter } from './rate-limiter.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Comment, Article]), ModeratorsModule],
+  imports: [TypeOrmModule.forFeature([Comment, Article]), ModeratorsModule, StreamSlotsModule],
   controllers: [CommentsController, LiveController],
-  providers: [CommentsService, CommentWriter, CommentListCache, CommentRateLimiter, CommentStream],
+  providers: [CommentsService, CommentWriter, CommentListCache, CommentRateLimiter, CommentStream, ListCursors],
   exports: [CommentsService],
 })
 export class CommentsModule {}

@@ -14,6 +14,7 @@ import { Article } from './article.entity.js';
 import { acceptCommentText } from './comment-text.js';
 import { Comment } from './comment.entity.js';
 import type { SubmitCommentInput } from './comments.dto.js';
+import { ListCursors, type ListPosition } from './list-cursor.js';
 import { CommentRateLimiter } from './rate-limiter.js';
 
 export interface PublishedComment {
@@ -59,19 +60,6 @@ function isUniqueViolation(err: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-function encodeCursor(publishedAt: Date, id: string): string {
-  return Buffer.from(`${publishedAt.toISOString()}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { publishedAt: Date; id: string } {
-  const [time, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const publishedAt = new Date(time ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(publishedAt.getTime())) {
-    throw new AppError('VALIDATION_FAILED', 400, 'cursor is not one this service gave out', { field: 'cursor' });
-  }
-  return { publishedAt, id };
-}
-
 @Injectable()
 export class CommentsService {
   constructor(
@@ -83,6 +71,7 @@ export class CommentsService {
     private readonly relay: OutboxRelay,
     private readonly auth: AuthService,
     private readonly bans: BansService,
+    private readonly cursors: ListCursors,
   ) {}
 
   /**
@@ -164,8 +153,7 @@ export class CommentsService {
   });
 
   /** Published comments, newest first, by keyset: concurrent publishing never makes a page skip or repeat. */
-  async listPublished(articleId: string, limit: number, cursor?: string): Promise<CommentPage> {
-    const after = cursor ? decodeCursor(cursor) : undefined;
+  async listPublished(articleId: string, limit: number, after?: ListPosition): Promise<CommentPage> {
     const query = this.comments
       .createQueryBuilder('c')
       .innerJoin('commenters', 'm', 'm.id = c.commenter_id')
@@ -194,7 +182,7 @@ export class CommentsService {
     const last = items[items.length - 1];
     return {
       items,
-      nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.publishedAt), last.id) : null,
+      nextCursor: rows.length > limit && last ? this.cursors.sign(articleId, { publishedAt: new Date(last.publishedAt), id: last.id }) : null,
       total: article?.publishedCount ?? 0,
       commentsOpen: article?.commentsOpen ?? true,
     };

@@ -32,6 +32,8 @@ export function openEventStream(
     'x-accel-buffering': 'no', // nginx: pass events through at once
   });
   raw.write('retry: 3000\n: connected\n\n');
+  // Quiet between heartbeats by design: not for CONNECTION_TIMEOUT to cut.
+  raw.socket?.setTimeout(0);
   const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), options.heartbeatMs).unref();
   const expiry = options.maxMs === undefined ? undefined : setTimeout(() => raw.end(), options.maxMs).unref();
   let closed = false;
@@ -44,6 +46,9 @@ export function openEventStream(
   };
   raw.on('close', close);
   raw.on('error', close);
+  // The client left while the stream was being admitted: no 'close' is coming. Queued, so that the
+  // caller has registered the stream by the time it is let go.
+  if (raw.destroyed) queueMicrotask(close);
   return {
     send: (event, data) => raw.write(sseFrame(event, data)),
     write: (text) => raw.write(text),

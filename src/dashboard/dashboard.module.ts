@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { StreamSlotsModule } from '../common/stream-slots.js';
 import { ModerationApiModule } from '../moderation/moderation-api.module.js';
 import { ModeratorsModule } from '../moderators/moderators.module.js';
 import { DashboardController } from './dashboard.controller.js';
@@ -7,7 +8,7 @@ import { LiveEvents } from './live-events.js';
 
 /** The moderator dashboard page and the live event stream it listens to. */
 @Module({
-  imports: [ModeratorsModule, ModerationApiModule],
+  imports: [ModeratorsModule, ModerationApiModule, StreamSlotsModule],
   controllers: [DashboardController, EventsController],
   providers: [LiveEvents],
 })

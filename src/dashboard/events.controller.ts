@@ -1,6 +1,16 @@
-import { Controller, Get, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { StreamSlots } from '../common/stream-slots.js';
 import { ErrorDto } from '../auth/auth.dto.js';
 import { MODERATOR_COOKIE } from '../moderators/moderator-sessions.js';
 import { ModeratorGuard } from '../moderators/moderator.guard.js';
@@ -10,7 +20,10 @@ import { LiveEvents } from './live-events.js';
 @Controller('api/moderation')
 @UseGuards(ModeratorGuard)
 export class EventsController {
-  constructor(private readonly live: LiveEvents) {}
+  constructor(
+    private readonly live: LiveEvents,
+    private readonly slots: StreamSlots,
+  ) {}
 
   /**
    * Not Nest's @Sse (an Observable per request, written through Nest's own stream handling): the
@@ -29,8 +42,10 @@ export class EventsController {
   @ApiOkResponse({ description: 'An event stream' })
   @ApiUnauthorizedResponse({ type: ErrorDto })
   @ApiForbiddenResponse({ type: ErrorDto })
-  events(@Res() reply: FastifyReply): void {
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'RATE_LIMITED: this address holds SSE_MAX_PER_CLIENT streams already (Retry-After)' })
+  async events(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const slot = await this.slots.take(request.ip);
     reply.hijack();
-    this.live.attach(reply.raw, reply.getHeaders());
+    this.live.attach(reply.raw, reply.getHeaders(), () => slot.release());
   }
 }

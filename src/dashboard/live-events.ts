@@ -81,12 +81,15 @@ export class LiveEvents implements OnModuleDestroy {
   }
 
   /** Takes over a hijacked response: headers, a first `counts`, heartbeats, clean-up on close. */
-  attach(raw: ServerResponse, headers: Record<string, string | number | string[] | undefined>): void {
+  attach(raw: ServerResponse, headers: Record<string, string | number | string[] | undefined>, onClose: () => void = () => undefined): void {
     const client: EventStream = openEventStream(raw, {
       headers,
       heartbeatMs: HEARTBEAT_MS,
       maxMs: MAX_STREAM_MS,
-      onClose: () => this.clients.delete(client),
+      onClose: () => {
+        this.clients.delete(client);
+        onClose();
+      },
     });
     this.clients.add(client);
     void this.sendCounts(new Set([client]));

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -23,7 +23,7 @@ export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'sqlit
     const extra = { max: 20, ...(options.asyncCommit ? { options: '-c synchronous_commit=off' } : {}) };
     return { type: 'postgres', url: config.databaseUrl, extra, ...common };
   }
-  mkdirSync(dirname(config.sqlitePath), { recursive: true });
+  ownerOnly(config.sqlitePath);
   return {
     type: 'better-sqlite3',
     database: config.sqlitePath,
@@ -35,6 +35,23 @@ export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'sqlit
     },
     ...common,
   };
+}
+
+/**
+ * The SQLite file holds every comment and reader: its directory is created 0700 and the file 0600
+ * (SQLite gives its -wal and -shm files the database file's mode). A file from before that is
+ * readable by others is tightened, when this process may.
+ */
+function ownerOnly(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    } catch {
+      // absent, or not ours to change: left as it is
+    }
+  }
 }
 
 /** Runs pending migrations; on PostgreSQL under an advisory lock so replicas starting together don't race. */

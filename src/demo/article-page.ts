@@ -60,7 +60,7 @@ footer a{color:#fff}
 .demo-note{background:#fff8e1;border:1px solid #f0d98c;padding:.6rem .8rem;font:13px/1.5 -apple-system,"Segoe UI",sans-serif;margin-bottom:1.5rem}
 `;
 
-export function articlePage(options: { publicUrl: string; lang: 'ko' | 'en' | null; emulator: boolean }): string {
+export function articlePage(options: { publicUrl: string; lang: 'ko' | 'en' | null; emulator: boolean; apiDocs: boolean }): string {
   const a = DEMO_ARTICLE;
   const langAttr = options.lang ? ` data-lang="${options.lang}"` : '';
   return htmlPage({
@@ -96,12 +96,12 @@ ${options.emulator ? '<p class="demo-note">Demo: “Log in” opens the local si
 </aside>
 </div>
 <footer><div class="wrap"><span>© 2026 The Seoul Ledger (demo page of the comment service, all text fictional)</span>
-<span><a href="/moderation">Moderation</a> · <a href="/standards">Standards Board Policy</a> · <a href="/api/docs">API</a></span></div></footer>
+<span><a href="/moderation">Moderation</a> · <a href="/standards">Standards Board Policy</a>${options.apiDocs ? ' · <a href="/api/docs">API</a>' : ''}</span></div></footer>
 </body>`,
   });
 }
 
-export function standardsPage(): string {
+export function standardsPage(options: { demoPage: boolean }): string {
   return htmlPage({
     lang: 'en',
     title: 'Standards Board Policy',
@@ -111,6 +111,6 @@ export function standardsPage(): string {
 <ol><li>Stay on the topic of the article.</li><li>No abuse, hate speech or threats.</li><li>Do not publish anyone's personal information.</li>
 <li>No advertising or spam.</li><li>Comments are checked before they appear; editors may decline any comment.</li></ol>
 <p lang="ko">게시판 운영 원칙: 기사와 관련된 의견을 남겨 주세요. 욕설·혐오·개인정보·광고는 게시되지 않습니다.</p>
-<p><a href="/">Back to the article</a></p></body>`,
+${options.demoPage ? '<p><a href="/">Back to the article</a></p>' : ''}</body>`,
   });
 }

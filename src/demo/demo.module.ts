@@ -1,5 +1,11 @@
-import { Module } from '@nestjs/common';
-import { DemoController } from './demo.controller.js';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { AppConfig } from '../config.js';
+import { DemoController, StandardsController } from './demo.controller.js';
 
-@Module({ controllers: [DemoController] })
-export class DemoModule {}
+/** The sample standards page always (the default COMMENT_POLICY_URL); the demo article only with DEMO_PAGE. */
+@Module({})
+export class DemoModule {
+  static register(config: Pick<AppConfig, 'demoPage'>): DynamicModule {
+    return { module: DemoModule, controllers: [StandardsController, ...(config.demoPage ? [DemoController] : [])] };
+  }
+}

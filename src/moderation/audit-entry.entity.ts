@@ -13,8 +13,10 @@ export type AuditAction =
   | 'moderator.add'
   | 'moderator.disable'
   | 'moderator.enable'
+  | 'moderator.locked'
   | 'moderator.reset_password'
   | 'moderator.role'
+  | 'moderator.unlock'
   | 'rules.update';
 
 /**

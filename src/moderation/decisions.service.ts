@@ -15,14 +15,22 @@ export interface Decision {
 }
 
 /*
- * Approve: from review, from rejected (a reversal), from pending (ahead of the rules), or a
- * published comment readers reported (clears the reports). Reject: from review, pending, or
- * published (removal). Anything else — including "someone just did it" — is a 409 with the state.
+ * With expectedStatus (the status the moderator saw), approve: from review, rejected (a reversal),
+ * pending (ahead of the rules) or published (clears the reports of a reported one); reject: from
+ * review, pending or published (a removal). Anything else now is a 409 with the state.
  */
 const FROM: Record<DecisionAction, readonly CommentStatus[]> = {
   approve: ['in_review', 'rejected', 'pending', 'published'],
   reject: ['in_review', 'pending', 'published'],
 };
+
+/*
+ * Without expectedStatus a decision applies only to a comment waiting for one: pending, in review,
+ * or published and in the reported queue. Reversing a decided comment must name the status the
+ * moderator saw, so two moderators acting at once never silently undo each other: once one has
+ * decided, the comment no longer waits and the other gets the 409.
+ */
+const WAITING: readonly CommentStatus[] = ['in_review', 'pending', 'published'];
 
 export type BulkResult =
   | { id: string; ok: true; status: CommentStatus }
@@ -37,7 +45,8 @@ export class DecisionsService {
     if (!/^[0-9a-f-]{36}$/.test(commentId)) throw new AppError('NOT_FOUND', 404, 'No such comment');
     const result = await this.moderation.transition({
       commentId,
-      from: decision.expectedStatus ? FROM[decision.action].filter((s) => s === decision.expectedStatus) : FROM[decision.action],
+      from: decision.expectedStatus ? FROM[decision.action].filter((s) => s === decision.expectedStatus) : WAITING,
+      publishedOnlyIfReported: !decision.expectedStatus,
       to: decision.action === 'approve' ? 'published' : 'rejected',
       actor: 'moderator',
       actorId: moderatorId,

@@ -86,7 +86,7 @@ export class ModerationController {
 
   @Post('comments/:id/approve')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Publish a comment (from review, rejected or pending), or clear the reports of a published one' })
+  @ApiOperation({ summary: 'Publish a comment waiting for a decision (pending, in review), or clear the reports of a reported one; reversing a rejection needs expectedStatus "rejected"' })
   @ApiBody({ type: ApproveDto, required: false })
   @ApiOkResponse({ description: 'Errors: NOT_FOUND, CONFLICT (409, with `current`)' })
   approve(@Param('id') id: string, @Body() body: unknown, @CurrentModerator() moderator: Moderator): Promise<{ comment: ModerationCommentView; previous: string }> {
@@ -96,7 +96,7 @@ export class ModerationController {
 
   @Post('comments/:id/reject')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Reject a comment (from review or pending), or remove a published one' })
+  @ApiOperation({ summary: 'Reject a comment waiting for a decision (pending, in review, reported); removing a published, unreported one needs expectedStatus "published"' })
   @ApiBody({ type: RejectDto })
   @ApiOkResponse({ description: 'Errors: VALIDATION_FAILED, NOT_FOUND, CONFLICT (409, with `current`)' })
   reject(@Param('id') id: string, @Body() body: unknown, @CurrentModerator() moderator: Moderator): Promise<{ comment: ModerationCommentView; previous: string }> {

@@ -15,6 +15,8 @@ export interface Transition {
   commentId: string;
   /** The statuses the change is allowed from; anything else is a conflict. */
   from: readonly CommentStatus[];
+  /** A published comment qualifies only while it is in the reported queue (checked in the conditional update too). */
+  publishedOnlyIfReported?: boolean;
   to: CommentStatus;
   actor: Actor;
   actorId?: string | null;
@@ -81,6 +83,8 @@ export class ModerationService {
       const current = await manager.findOneBy(Comment, { id: t.commentId });
       if (current === null || !t.from.includes(current.status)) return { changed: false, comment: current };
       const previous = current.status;
+      const reportedOnly = t.publishedOnlyIfReported === true && previous === 'published';
+      if (reportedOnly && current.reportedAt == null) return { changed: false, comment: current };
       const byModerator = t.actor === 'moderator';
       const clearsReports = byModerator && previous === 'published' && t.to === 'published' && current.reportedAt != null;
       if (previous === t.to && !clearsReports) return { changed: false, comment: current };
@@ -99,7 +103,7 @@ export class ModerationService {
           ...(t.textHash ? { textHash: t.textHash } : {}),
         })
         .where('id = :id AND status = :previous', { id: t.commentId, previous });
-      if (clearsReports) update.andWhere('reported_at IS NOT NULL');
+      if (clearsReports || reportedOnly) update.andWhere('reported_at IS NOT NULL');
       if ((await update.execute()).affected !== 1) return { changed: false, comment: await manager.findOneBy(Comment, { id: t.commentId }) };
 
       // A comment HIDE_REPORTED hid was already taken off the article's count.

@@ -17,9 +17,9 @@ export class ReportsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Report a published comment (once per reader; a repeat answers the same and adds nothing)' })
   @ApiBody({ type: ReportDto })
-  @ApiCreatedResponse({ description: 'Errors: VALIDATION_FAILED, UNAUTHENTICATED, NOT_FOUND, COMMENT_NOT_PUBLISHED (409), OWN_COMMENT (409)' })
+  @ApiCreatedResponse({ description: 'Errors: VALIDATION_FAILED, UNAUTHENTICATED, COMMENTER_BANNED (403), NOT_FOUND, COMMENT_NOT_PUBLISHED (409), OWN_COMMENT (409), RATE_LIMITED (429, REPORT_RATE_LIMIT an hour)' })
   report(@Param('id') id: string, @Body() body: unknown, @CurrentCommenter() reader: Commenter): Promise<ReportAnswer> {
     const input = parseOrFail(reportSchema, body);
-    return this.reports.report(reader.id, id, input);
+    return this.reports.report(reader, id, input);
   }
 }

@@ -1,13 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import type { Commenter } from '../auth/commenter.entity.js';
 import { Article } from '../comments/article.entity.js';
 import { CommentEvents } from '../comments/comment-events.js';
 import { Comment } from '../comments/comment.entity.js';
+import { RateLimits } from '../common/rate-limits.js';
 import { AppConfig } from '../config.js';
 import { Transactions } from '../db/transactions.js';
 import { AppError } from '../errors.js';
 import { AuditEntry, auditRow } from './audit-entry.entity.js';
+import { BansService } from './bans.service.js';
 import { CommentReport, type ReportReason } from './report.entity.js';
 
 export interface ReportAnswer {
@@ -21,6 +24,8 @@ function isUniqueViolation(err: unknown): boolean {
   const code = e.driverError?.code ?? e.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+const REPORT_WINDOW_SECONDS = 3600;
 
 /**
  * Readers' reports. The REPORT_THRESHOLD-th distinct reader puts the comment in the `reported`
@@ -37,9 +42,19 @@ export class ReportsService {
     private readonly transactions: Transactions,
     private readonly events: CommentEvents,
     private readonly config: AppConfig,
+    private readonly bans: BansService,
+    private readonly limits: RateLimits,
   ) {}
 
-  async report(readerId: string, commentId: string, input: { reason: ReportReason; note?: string }): Promise<ReportAnswer> {
+  async report(reader: Pick<Commenter, 'id' | 'status'>, commentId: string, input: { reason: ReportReason; note?: string }): Promise<ReportAnswer> {
+    const readerId = reader.id;
+    if (await this.bans.isBanned(reader)) throw new AppError('COMMENTER_BANNED', 403, 'This account may not report comments');
+    // Every request counts, a repeat of an earlier report too: the limit guards the database work below.
+    await this.limits.consume('report', readerId, {
+      points: this.config.reportRateLimit,
+      windowSeconds: REPORT_WINDOW_SECONDS,
+      message: `Too many reports: at most ${this.config.reportRateLimit} an hour`,
+    });
     const comment = /^[0-9a-f-]{36}$/.test(commentId) ? await this.comments.findOneBy({ id: commentId }) : null;
     if (!comment) throw new AppError('NOT_FOUND', 404, 'No such comment');
     const earlier = await this.reports.findOneBy({ commentId, commenterId: readerId });

@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { configOrExit, exitWith } from '../bootstrap.js';
+import { redactUrl, type AppConfig } from '../config.js';
 import { openDataSource } from '../db/data-source.js';
 import { AppError } from '../errors.js';
 import { ModeratorAccounts, type ChangedBy } from './moderator-accounts.js';
 import { MODERATOR_ROLES, type ModeratorRole } from './moderator.entity.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 
 const USAGE = `Usage: npm run moderators -- <command>
 
@@ -14,10 +17,28 @@ const USAGE = `Usage: npm run moderators -- <command>
   disable <email|id>          stop an account from signing in (its sessions end at once)
   enable <email|id>           allow a disabled account again
   reset-password <email|id> [--password <password>]
-                              set a new password (generated and printed when none is given)
+                              set a new password (generated and printed when none is given);
+                              also ends a sign-in lock
+  unlock <email|id>           end a sign-in lock (after too many failed sign-ins) at once
   role <email|id> <moderator|admin>
 
-Uses the same DATABASE_URL / DATA_DIR as the service (.env is read when present).`;
+Uses the same DATABASE_URL / DATA_DIR, REDIS_URL and QUEUE_PREFIX as the service (.env is read when present).`;
+
+/** Commands that reach the sign-in locks, which live in Redis. */
+const NEEDS_REDIS = new Set(['unlock', 'reset-password']);
+
+/** A connection for the sign-in locks, or null when Redis does not answer (account changes still work). */
+async function openRedis(config: AppConfig): Promise<Redis | null> {
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return redis;
+  } catch {
+    redis.disconnect();
+    return null;
+  }
+}
 
 const BY: ChangedBy = { moderatorId: null, via: 'cli' };
 
@@ -27,7 +48,13 @@ function role(value: string | undefined): ModeratorRole {
   return chosen as ModeratorRole;
 }
 
-async function run(accounts: ModeratorAccounts, command: string | undefined, args: string[], options: { role?: string; password?: string }): Promise<void> {
+async function run(
+  accounts: ModeratorAccounts,
+  command: string | undefined,
+  args: string[],
+  options: { role?: string; password?: string },
+  redisMissing: string | null,
+): Promise<void> {
   const target = args[0];
   const needTarget = () => target ?? exitWith(`${command} needs an email or id\n\n${USAGE}`);
   switch (command) {
@@ -59,6 +86,15 @@ async function run(accounts: ModeratorAccounts, command: string | undefined, arg
       const { moderator, password } = await accounts.resetPassword(found.id, options.password, BY);
       console.log(`password of ${moderator.email} changed`);
       if (!options.password) console.log(`new password: ${password}\n(shown only now)`);
+      if (redisMissing) console.log(`note: ${redisMissing}; a sign-in lock, if any, lasts until it expires (or run: npm run moderators -- unlock ${moderator.email})`);
+      return;
+    }
+    case 'unlock': {
+      const found = await accounts.find(needTarget());
+      if (!found) exitWith(`no moderator ${target}`);
+      if (redisMissing) exitWith(`${redisMissing}: sign-in locks are kept there`);
+      const { moderator, wasLocked } = await accounts.unlock(found.id, BY);
+      console.log(`${moderator.email} is unlocked${wasLocked ? '' : ' (it was not locked)'}`);
       return;
     }
     case 'role': {
@@ -90,12 +126,16 @@ async function main(): Promise<void> {
   }
   const config = configOrExit();
   const dataSource = await openDataSource(config).catch((err: Error) => exitWith(`Could not open the database: ${err.message}`));
+  const redis = NEEDS_REDIS.has(command) ? await openRedis(config) : null;
+  const redisMissing = NEEDS_REDIS.has(command) && !redis ? `Redis is not reachable at ${redactUrl(config.redisUrl)}` : null;
   try {
-    await run(new ModeratorAccounts(dataSource), command, args, parsed.values);
+    const locks = redis ? new SignInThrottle(config, redis) : undefined;
+    await run(new ModeratorAccounts(dataSource, undefined, locks), command, args, parsed.values, redisMissing);
   } catch (err) {
     if (err instanceof AppError) exitWith(err.message);
     throw err;
   } finally {
+    redis?.disconnect();
     await dataSource.destroy();
   }
 }

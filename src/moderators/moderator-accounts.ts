@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../errors.js';
-import { AuditEntry, auditRow, type AuditAction } from '../moderation/audit-entry.entity.js';
+import { AuditEntry, auditRow, type AuditAction, type JsonValue } from '../moderation/audit-entry.entity.js';
 import { Moderator, type ModeratorRole } from './moderator.entity.js';
 import { generatePassword, hashPassword, passwordProblem } from './passwords.js';
 
@@ -20,7 +20,13 @@ function isUniqueViolation(err: unknown): boolean {
 /** Who made a change: a moderator over the API, or null for the command line and the service itself. */
 export interface ChangedBy {
   moderatorId: string | null;
-  via: 'api' | 'cli' | 'startup';
+  via: 'api' | 'cli' | 'startup' | 'sign-in';
+}
+
+/** The sign-in lockout's counters (in Redis): unlocking clears every bucket of an account. */
+export interface SignInLocks {
+  /** True when the account (or one of its devices) was locked. */
+  clear(email: string): Promise<boolean>;
 }
 
 /**
@@ -30,10 +36,14 @@ export interface ChangedBy {
 export class ModeratorAccounts {
   private readonly transaction: <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>;
 
-  /** `transaction`: the service's serialising runner (SQLite shares one connection); the CLI uses the data source's. */
+  /**
+   * `transaction`: the service's serialising runner (SQLite shares one connection); the CLI uses the
+   * data source's. `locks`: the sign-in lockout, when Redis is at hand (unlock, password reset).
+   */
   constructor(
     private readonly dataSource: DataSource,
     transaction?: <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>,
+    private readonly locks?: SignInLocks,
   ) {
     this.transaction = transaction ?? ((work) => dataSource.transaction(work));
   }
@@ -77,6 +87,7 @@ export class ModeratorAccounts {
       updatedAt: now,
       lastLoginAt: null,
       passwordChangedAt: null,
+      credentialsChangedAt: null,
     });
     try {
       await this.transaction(async (manager) => {
@@ -94,22 +105,26 @@ export class ModeratorAccounts {
     const moderator = await this.mustFind(id);
     if (moderator.status === status) return moderator;
     if (status === 'disabled' && moderator.role === 'admin') await this.keepOneAdmin(moderator.id);
+    const now = new Date();
+    // Enabling again must not bring back what the disable ended.
+    const changes = status === 'disabled' ? { status, updatedAt: now, credentialsChangedAt: now } : { status, updatedAt: now };
     await this.transaction(async (manager) => {
-      await manager.update(Moderator, { id: moderator.id }, { status, updatedAt: new Date() });
+      await manager.update(Moderator, { id: moderator.id }, changes);
       await this.audit(manager, status === 'disabled' ? 'moderator.disable' : 'moderator.enable', moderator.id, by, { email: moderator.email });
     });
-    return Object.assign(moderator, { status });
+    return Object.assign(moderator, changes);
   }
 
   async setRole(id: string, role: ModeratorRole, by: ChangedBy): Promise<Moderator> {
     const moderator = await this.mustFind(id);
     if (moderator.role === role) return moderator;
     if (moderator.role === 'admin' && moderator.status === 'active') await this.keepOneAdmin(moderator.id);
+    const now = new Date();
     await this.transaction(async (manager) => {
-      await manager.update(Moderator, { id: moderator.id }, { role, updatedAt: new Date() });
+      await manager.update(Moderator, { id: moderator.id }, { role, updatedAt: now, credentialsChangedAt: now });
       await this.audit(manager, 'moderator.role', moderator.id, by, { email: moderator.email, from: moderator.role, to: role });
     });
-    return Object.assign(moderator, { role });
+    return Object.assign(moderator, { role, credentialsChangedAt: now });
   }
 
   async resetPassword(id: string, password: string | undefined, by: ChangedBy): Promise<{ moderator: Moderator; password: string }> {
@@ -120,10 +135,27 @@ export class ModeratorAccounts {
     const passwordHash = await hashPassword(chosen);
     const now = new Date();
     await this.transaction(async (manager) => {
-      await manager.update(Moderator, { id: moderator.id }, { passwordHash, updatedAt: now, passwordChangedAt: now });
+      await manager.update(Moderator, { id: moderator.id }, { passwordHash, updatedAt: now, passwordChangedAt: now, credentialsChangedAt: now });
       await this.audit(manager, 'moderator.reset_password', moderator.id, by, { email: moderator.email });
     });
-    return { moderator: Object.assign(moderator, { passwordHash, passwordChangedAt: now }), password: chosen };
+    // A new password is how a locked-out moderator gets back in; the lock would otherwise outlive it.
+    const wasLocked = await this.locks?.clear(moderator.email).catch(() => false);
+    if (wasLocked) await this.transaction((manager) => this.audit(manager, 'moderator.unlock', moderator.id, by, { email: moderator.email, reason: 'reset_password' }));
+    return { moderator: Object.assign(moderator, { passwordHash, passwordChangedAt: now, credentialsChangedAt: now }), password: chosen };
+  }
+
+  /** Ends a sign-in lock at once (the anonymous bucket and every device's). */
+  async unlock(id: string, by: ChangedBy): Promise<{ moderator: Moderator; wasLocked: boolean }> {
+    const moderator = await this.mustFind(id);
+    if (!this.locks) throw new AppError('SESSION_UNAVAILABLE', 503, 'Sign-in locks are kept in Redis, which is not at hand');
+    const wasLocked = await this.locks.clear(moderator.email);
+    await this.transaction((manager) => this.audit(manager, 'moderator.unlock', moderator.id, by, { email: moderator.email, wasLocked }));
+    return { moderator, wasLocked };
+  }
+
+  /** The audit entry for an account whose anonymous sign-ins just got locked (once per lock). */
+  async recordLocked(moderator: Moderator, detail: Record<string, JsonValue>): Promise<void> {
+    await this.transaction((manager) => this.audit(manager, 'moderator.locked', moderator.id, { moderatorId: null, via: 'sign-in' }, { email: moderator.email, ...detail }));
   }
 
   async touchLogin(id: string): Promise<void> {
@@ -170,7 +202,7 @@ export class ModeratorAccounts {
     if (others === 0) throw new AppError('LAST_ADMIN', 409, 'This is the last active admin; make another admin first');
   }
 
-  private async audit(manager: EntityManager, action: AuditAction, targetId: string, by: ChangedBy, detail: Record<string, string>): Promise<void> {
+  private async audit(manager: EntityManager, action: AuditAction, targetId: string, by: ChangedBy, detail: Record<string, JsonValue>): Promise<void> {
     await manager.insert(AuditEntry, auditRow({ action, moderatorId: by.moderatorId, targetModeratorId: targetId, detail: { ...detail, via: by.via } }));
   }
 }

@@ -14,6 +14,8 @@ export interface ModeratorSession {
   csrfToken: string;
   createdAt: string;
   expiresAt: string;
+  /** The bearer token minted with this session (API clients signing in): one sign-out ends both. */
+  token?: { jti: string; exp: number };
 }
 
 /** Dashboard sessions in Redis (all replicas see them; sign-out ends them everywhere). */
@@ -28,7 +30,11 @@ export class ModeratorSessions {
     return `cs:modsess:${id}`;
   }
 
-  async create(moderatorId: string): Promise<{ id: string; session: ModeratorSession }> {
+  private tokenKey(jti: string): string {
+    return `cs:modsess-token:${jti}`;
+  }
+
+  async create(moderatorId: string, token?: { jti: string; exp: number }): Promise<{ id: string; session: ModeratorSession }> {
     const id = randomBytes(32).toString('base64url');
     const ttl = this.config.moderatorSessionTtlSeconds;
     const session: ModeratorSession = {
@@ -36,9 +42,13 @@ export class ModeratorSessions {
       csrfToken: randomBytes(32).toString('base64url'),
       createdAt: new Date().toISOString(),
       expiresAt: new Date(Date.now() + ttl * 1000).toISOString(),
+      ...(token ? { token } : {}),
     };
     try {
-      await this.redis.set(this.key(id), JSON.stringify(session), 'EX', ttl);
+      const write = this.redis.multi().set(this.key(id), JSON.stringify(session), 'EX', ttl);
+      if (token) write.set(this.tokenKey(token.jti), id, 'EX', ttl);
+      const results = await write.exec();
+      if (!results || results.some(([err]) => err)) throw new Error('session not stored');
     } catch {
       throw new AppError('SESSION_UNAVAILABLE', 503, 'Sign-in is unavailable for a moment; please try again shortly', {}, { 'retry-after': '5' });
     }
@@ -53,5 +63,11 @@ export class ModeratorSessions {
 
   async destroy(id: string): Promise<void> {
     await this.redis.del(this.key(id)).catch(() => 0);
+  }
+
+  /** Ends the session a bearer token was minted with, if any (the token is being signed out). */
+  async destroyForToken(jti: string): Promise<void> {
+    const id = await this.redis.getdel(this.tokenKey(jti)).catch(() => null);
+    if (id) await this.destroy(id);
   }
 }

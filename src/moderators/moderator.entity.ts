@@ -33,9 +33,12 @@ export class Moderator {
   @Column({ name: 'last_login_at', type: Date, nullable: true })
   lastLoginAt!: Date | null;
 
-  /** Sessions and tokens issued before this no longer count (a reset password ends them). */
   @Column({ name: 'password_changed_at', type: Date, nullable: true })
   passwordChangedAt!: Date | null;
+
+  /** Sessions and tokens issued before this no longer count: set by a disable, a role change and a password reset. */
+  @Column({ name: 'credentials_changed_at', type: Date, nullable: true })
+  credentialsChangedAt!: Date | null;
 }
 
 export interface ModeratorView {

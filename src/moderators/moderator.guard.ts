@@ -15,6 +15,13 @@ export interface ModeratorRequest extends FastifyRequest {
 }
 
 const ROLE = 'moderatorRole';
+
+/**
+ * A moderator token's issue time to the millisecond: `iat` is whole seconds, too coarse to tell a
+ * token from just before a disable from one just after the re-enable.
+ */
+export const ISSUED_AT_MS = 'iat_ms';
+
 /** Only admins (managing moderator accounts). */
 export const AdminOnly = () => SetMetadata(ROLE, 'admin' satisfies ModeratorRole);
 
@@ -40,8 +47,9 @@ export class ModeratorResolver {
     const moderatorId = await this.authenticate(request);
     const moderator = await this.moderators.findById(moderatorId);
     if (!moderator || moderator.status !== 'active') throw new AppError('UNAUTHENTICATED', 401, 'This moderator account is disabled or gone; sign in again');
-    if (moderator.passwordChangedAt && this.issuedAt(request) < moderator.passwordChangedAt.getTime()) {
-      throw new AppError('UNAUTHENTICATED', 401, 'The password was changed; sign in again');
+    const changedAt = moderator.credentialsChangedAt ?? moderator.passwordChangedAt;
+    if (changedAt && this.issuedAt(request) < changedAt.getTime()) {
+      throw new AppError('UNAUTHENTICATED', 401, 'The account was disabled, given another role or a new password since this sign-in; sign in again');
     }
     request.moderator = moderator;
     return moderator;
@@ -77,12 +85,13 @@ export class ModeratorResolver {
     throw new AppError('UNAUTHENTICATED', 401, 'Sign in as a moderator');
   }
 
-  /** When the credential was issued (ms), to the second for tokens. */
+  /** When the credential was issued (ms). */
   private issuedAt(request: ModeratorRequest): number {
     const auth = request.moderatorAuth!;
     if (auth.kind === 'cookie') return Date.parse(auth.session.createdAt ?? '') || 0;
-    const iat = (auth.claims as TokenClaims & { iat?: number }).iat;
-    // JWT times are whole seconds: a token from the same second as the change still counts.
+    const { iat, [ISSUED_AT_MS]: iatMs } = auth.claims as TokenClaims & { iat?: number; [ISSUED_AT_MS]?: number };
+    if (typeof iatMs === 'number') return iatMs;
+    // Tokens from before iat_ms: JWT times are whole seconds, so one from the same second as the change still counts.
     return typeof iat === 'number' ? (iat + 1) * 1000 - 1 : 0;
   }
 

@@ -83,9 +83,18 @@ export class ModeratorsController {
     return { moderator: toModeratorView(await this.moderators.setStatus(acceptId(id), 'active', by(me))) };
   }
 
+  @Post(':id/unlock')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End a sign-in lock at once, for every browser; written to the audit log as moderator.unlock' })
+  @ApiOkResponse({ type: ModeratorWithPasswordDto, description: 'Errors: NOT_FOUND' })
+  async unlock(@Param('id') id: string, @CurrentModerator() me: Moderator): Promise<{ moderator: ModeratorView }> {
+    const { moderator } = await this.moderators.unlock(acceptId(id), by(me));
+    return { moderator: toModeratorView(moderator) };
+  }
+
   @Post(':id/reset-password')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Set a new password (generated and returned once when none is given)' })
+  @ApiOperation({ summary: 'Set a new password (generated and returned once when none is given); ends earlier sessions and any sign-in lock' })
   @ApiBody({ type: ResetPasswordDto })
   @ApiOkResponse({ type: ModeratorWithPasswordDto })
   async resetPassword(@Param('id') id: string, @Body() body: unknown, @CurrentModerator() me: Moderator): Promise<{ moderator: ModeratorView; password?: string }> {

@@ -6,6 +6,7 @@ export const signInSchema = z
   .object({
     email: z.string({ message: 'email must be a string' }).min(1, 'email is required').max(254),
     password: z.string({ message: 'password must be a string' }).min(1, 'password is required').max(200),
+    cookieOnly: z.boolean({ message: 'cookieOnly must be true or false' }).optional(),
   })
   .strict();
 
@@ -29,6 +30,7 @@ export const resetPasswordSchema = z.object({ password: z.string({ message: 'pas
 export class SignInDto {
   @ApiProperty({ example: 'desk@news.example' }) email!: string;
   @ApiProperty() password!: string;
+  @ApiPropertyOptional({ description: 'true: the dashboard cookie only, no bearer token (what the dashboard asks for)' }) cookieOnly?: boolean;
 }
 
 export class ModeratorIdentityDto {
@@ -38,7 +40,8 @@ export class ModeratorIdentityDto {
 }
 
 export class SessionDto {
-  @ApiProperty({ description: 'Bearer token for API clients (Authorization: Bearer …)' }) token!: string;
+  @ApiPropertyOptional({ description: 'Bearer token for API clients (Authorization: Bearer …); left out for cookieOnly. Signing out the cookie revokes it too, and the other way round' })
+  token?: string;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
   @ApiProperty({ description: 'Send as X-CSRF-Token on cookie-authenticated POST/PUT/PATCH/DELETE' }) csrfToken!: string;
   @ApiProperty({ type: ModeratorIdentityDto }) moderator!: ModeratorIdentityDto;

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config.js';
 import { Transactions } from '../db/transactions.js';
 import { AppError } from '../errors.js';
+import type { Device } from './device-cookie.js';
 import { ModeratorAccounts, normaliseEmail } from './moderator-accounts.js';
 import type { Moderator } from './moderator.entity.js';
 import { dummyHash, verifyPassword } from './passwords.js';
@@ -22,7 +23,7 @@ export class ModeratorsService extends ModeratorAccounts implements OnApplicatio
     private readonly config: AppConfig,
     private readonly throttle: SignInThrottle,
   ) {
-    super(dataSource, (work) => transactions.run(work));
+    super(dataSource, (work) => transactions.run(work), throttle);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -41,17 +42,26 @@ export class ModeratorsService extends ModeratorAccounts implements OnApplicatio
     }
   }
 
-  /** Email and password → the active moderator, or an error; failures are throttled per account and per IP. */
-  async authenticate(emailInput: string, password: string, ip: string): Promise<Moderator> {
+  /**
+   * Email and password → the active moderator, or an error. Each attempt takes its slot (per
+   * account, per address) before the password is checked; a browser with this moderator's device
+   * cookie counts in a bucket of its own.
+   */
+  async authenticate(emailInput: string, password: string, from: { address: string; device: Device | null }): Promise<Moderator> {
     const email = normaliseEmail(emailInput);
-    await this.throttle.check(email, ip);
     const moderator = await this.findByEmail(email);
+    const device = moderator && from.device?.moderatorId === moderator.id ? from.device.id : null;
+    const attempt = await this.throttle.reserve(email, device, from.address);
     const ok = await verifyPassword(moderator?.passwordHash ?? (await dummyHash()), password);
     if (!moderator || !ok) {
-      await this.throttle.failed(email, ip);
+      const lockedNow = await this.throttle.failed(attempt);
+      if (lockedNow && moderator && attempt.bucket === 'account') {
+        const detail = { attempts: this.config.moderatorLockoutAttempts, seconds: this.config.moderatorLockoutSeconds };
+        await this.recordLocked(moderator, detail).catch((err: Error) => this.log.warn({ err: err.message }, 'could not audit a sign-in lock'));
+      }
       throw new AppError('INVALID_CREDENTIALS', 401, 'Wrong email or password');
     }
-    await this.throttle.succeeded(email);
+    await this.throttle.succeeded(attempt);
     if (moderator.status !== 'active') throw new AppError('ACCOUNT_DISABLED', 403, 'This moderator account is disabled');
     await this.touchLogin(moderator.id);
     return moderator;

@@ -100,7 +100,8 @@ function renderSignIn(message = ''): void {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
-      const session = await post<{ moderator: Me; csrfToken: string }>('/api/moderation/session', { email: email.value, password: password.value });
+      // The cookie is all the dashboard uses: a bearer token beside it would be one more credential to steal.
+      const session = await post<{ moderator: Me; csrfToken: string }>('/api/moderation/session', { email: email.value, password: password.value, cookieOnly: true });
       signedIn(session.moderator, session.csrfToken);
     } catch (err) {
       error.textContent = t.signInFailed + (err as Error).message;
@@ -516,22 +517,33 @@ async function decide(action: 'approve' | 'reject', ids?: string[], reason?: str
   const targets = ids ?? (state.selected.size ? [...state.selected] : currentItem() ? [currentItem()!.id] : []);
   if (!targets.length) return;
   const done = action === 'approve' ? t.approved : t.rejectedDone;
-  // The status the moderator was looking at: if it changed meanwhile, the API answers 409 instead of reversing someone else's decision.
-  const seen = new Set(targets.map((id) => state.items.find((i) => i.id === id)?.comment.status));
-  const expectedStatus = seen.size === 1 ? [...seen][0] : undefined;
+  // The status the moderator was looking at: if it changed meanwhile, the API answers 409 instead of
+  // reversing someone else's decision (and it reverses a decided comment only when told which status it had).
+  const seenStatus = (id: string) => state.items.find((i) => i.id === id)?.comment.status;
   try {
     if (targets.length === 1) {
+      const expectedStatus = seenStatus(targets[0]!);
       await post(`/api/moderation/comments/${targets[0]}/${action}`, { ...(action === 'reject' ? { reason } : {}), ...(expectedStatus ? { expectedStatus } : {}) });
       announce(done);
       removeItem(targets[0]!);
       return;
     }
-    const { results } = await post<{ results: Array<{ id: string; ok: boolean; error?: string; status?: string | null }> }>('/api/moderation/comments/bulk', {
-      ids: targets,
-      action,
-      ...(reason ? { reason } : {}),
-      ...(expectedStatus ? { expectedStatus } : {}),
-    });
+    // One bulk request per status seen, each with its expectedStatus.
+    const byStatus = new Map<string | undefined, string[]>();
+    for (const id of targets) {
+      const status = seenStatus(id);
+      byStatus.set(status, [...(byStatus.get(status) ?? []), id]);
+    }
+    const results: Array<{ id: string; ok: boolean; error?: string; status?: string | null }> = [];
+    for (const [expectedStatus, ids] of byStatus) {
+      const answer = await post<{ results: typeof results }>('/api/moderation/comments/bulk', {
+        ids,
+        action,
+        ...(reason ? { reason } : {}),
+        ...(expectedStatus ? { expectedStatus } : {}),
+      });
+      results.push(...answer.results);
+    }
     const failed = results.filter((r) => !r.ok);
     for (const r of results) if (r.ok) removeItem(r.id);
     announce(`${done} (${results.length - failed.length})`);

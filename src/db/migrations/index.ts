@@ -5,6 +5,7 @@ import { ModeratorPasswordChanged1764400100000 } from './1764400100000-moderator
 import { CommentTextHash1764600000000 } from './1764600000000-comment-text-hash.js';
 import { RuleSets1764650000000 } from './1764650000000-rule-sets.js';
 import { CommenterCounts1764700000000 } from './1764700000000-commenter-counts.js';
+import { ModeratorCredentialsChanged1764810000000 } from './1764810000000-moderator-credentials-changed.js';
 
 /** Every migration, oldest first. The same list runs on SQLite and PostgreSQL. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   CommentTextHash1764600000000,
   RuleSets1764650000000,
   CommenterCounts1764700000000,
+  ModeratorCredentialsChanged1764810000000,
 ];

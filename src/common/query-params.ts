@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError, sendError } from '../errors.js';
+
+/**
+ * Fastify's query-string parser turns `?a=1&a=2` into an array, which no route expects (they read
+ * strings). One check for every route instead: a parameter given more than once is a 400 before
+ * any handler or guard sees it. A loop over the parsed query's keys: nothing for a request without one.
+ */
+export function refuseRepeatedQueryParameters(fastify: FastifyInstance): void {
+  fastify.addHook('preValidation', (request, reply, done) => {
+    const query = request.query as Record<string, unknown> | null | undefined;
+    for (const name in query) {
+      if (Array.isArray(query[name])) {
+        const field = name.length > 100 ? `${name.slice(0, 100)}…` : name;
+        sendError(reply, new AppError('VALIDATION_FAILED', 400, `The query parameter ${field} was given more than once`, { field }));
+        return;
+      }
+    }
+    done();
+  });
+}
