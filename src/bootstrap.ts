@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig, type AppConfig } from './config.js';
+import { ConfigError, loadConfig, type AppConfig, type LoadOptions } from './config.js';
 
 /** Start-up problems end the process with one plain line, not a stack trace. */
 export function exitWith(message: string): never {
@@ -7,10 +7,10 @@ export function exitWith(message: string): never {
   process.exit(1);
 }
 
-export function configOrExit(): AppConfig {
+export function configOrExit(options: LoadOptions = {}): AppConfig {
   if (existsSync('.env')) process.loadEnvFile('.env');
   try {
-    return loadConfig(process.env);
+    return loadConfig(process.env, options);
   } catch (err) {
     if (err instanceof ConfigError) exitWith(err.message);
     throw err;

@@ -307,7 +307,8 @@ function resolveAuthSecret(env: Env, dataDir: string): string {
       throw new ConfigError('Invalid configuration: AUTH_SECRET must be at least 32 bytes (try: openssl rand -base64 48)');
     }
     const bits = Math.floor(estimateSecretBits(env.AUTH_SECRET));
-    if (bits < 256) {
+    // Production only: a development or test secret guards nothing worth guessing.
+    if (env.NODE_ENV === 'production' && bits < 256) {
       throw new ConfigError(
         `Invalid configuration: AUTH_SECRET is guessable (about ${bits} bits of entropy, at least 256 needed: a repeated character or pattern, a sequence, or too few kinds of characters); generate one: openssl rand -base64 48`,
       );
@@ -325,7 +326,12 @@ function resolveAuthSecret(env: Env, dataDir: string): string {
   return secret;
 }
 
-export function loadConfig(raw: Record<string, string | undefined> = process.env): AppConfig {
+export interface LoadOptions {
+  /** The HTTP API (the default) rather than the worker or the command line: /metrics is served. */
+  servesHttp?: boolean;
+}
+
+export function loadConfig(raw: Record<string, string | undefined> = process.env, options: LoadOptions = {}): AppConfig {
   const parsed = envSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(`Invalid configuration: ${parsed.error.issues.map((i) => describeIssue(i, raw)).join('; ')}`);
@@ -348,7 +354,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
   const emulated = emulatorEndpoints(publicUrl);
   const dataDir = resolve(env.DATA_DIR);
   const authSecret = resolveAuthSecret(env, dataDir);
-  if (env.NODE_ENV === 'production' && !env.METRICS_TOKEN && !env.METRICS_PUBLIC) {
+  if (env.NODE_ENV === 'production' && options.servesHttp !== false && !env.METRICS_TOKEN && !env.METRICS_PUBLIC) {
     throw new ConfigError('Invalid configuration: METRICS_TOKEN is required in production (at least 16 characters; try: openssl rand -hex 24), or set METRICS_PUBLIC=true to serve /metrics without one');
   }
 

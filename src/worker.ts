@@ -12,7 +12,7 @@ const HEARTBEAT_MS = 10_000;
 
 /** The queue worker: the same modules as the API, no HTTP listener. */
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = configOrExit({ servesHttp: false });
   await assertRedisReachable(config.redisUrl).catch((err: Error) => exitWith(err.message));
   const logger = createRootLogger(config.logLevel, 'comments-worker');
   keepRunningOnStrayRejections(logger);

@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const config = configOrExit();
+  const config = configOrExit({ servesHttp: false });
   const dataSource = await openDataSource(config).catch((err: Error) => exitWith(`Could not open the database: ${err.message}`));
   const redis = NEEDS_REDIS.has(command) ? await openRedis(config) : null;
   const redisMissing = NEEDS_REDIS.has(command) && !redis ? `Redis is not reachable at ${redactUrl(config.redisUrl)}` : null;

@@ -117,7 +117,9 @@ function signedOut(message?: string): void {
 let popup: Window | null = null;
 
 function signIn(provider: string): void {
-  const returnTo = settings.articleUrl ?? settings.host;
+  // The service refuses a returnTo over 1,000 characters; the site's front page will do then.
+  const article = settings.articleUrl ?? settings.host;
+  const returnTo = article.length <= 1000 ? article : settings.host;
   const url = `/auth/${provider}?popup=1&returnTo=${encodeURIComponent(returnTo)}`;
   popup = window.open(url, 'cw-sign-in', 'popup,width=520,height=680');
   if (!popup) setNotice(t.popupBlocked, 'error');
