@@ -124,6 +124,7 @@ const envSchema = z.object({
   ),
   LOG_REQUEST_CONTEXT: bool(false),
   SIGNIN_RATE_LIMIT: positiveInt(20),
+  PROVIDER_TIMEOUT: positiveInt(10_000),
   SIGNIN_EMULATOR: optionalText.pipe(z.enum(['auto', 'on', 'off'], { message: 'auto, on or off' }).default('auto')),
   TWITTER_CONSUMER_KEY: optionalText,
   TWITTER_CONSUMER_SECRET: optionalText,
@@ -237,6 +238,8 @@ export class AppConfig {
   commentPolicyUrl!: string;
   /** Sign-in starts (GET /auth/<provider>) one client address may make a minute. */
   signInRateLimit!: number;
+  /** ms one call to Twitter or Facebook may take (request token, access token, profile). */
+  providerTimeoutMs!: number;
   emulator!: boolean;
   /** When set, GET /metrics needs it as a bearer token. */
   metricsToken?: string;
@@ -427,6 +430,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     commentRateWindowSeconds: env.COMMENT_RATE_WINDOW,
     commentPolicyUrl: env.COMMENT_POLICY_URL ?? `${publicUrl}/standards`,
     signInRateLimit: env.SIGNIN_RATE_LIMIT,
+    providerTimeoutMs: env.PROVIDER_TIMEOUT,
     emulator,
     metricsToken: env.METRICS_TOKEN,
     apiDocs: env.API_DOCS ?? env.NODE_ENV !== 'production',

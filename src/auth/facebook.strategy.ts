@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import passportFacebook from 'passport-facebook';
 import { AppConfig } from '../config.js';
 import type { ProviderProfile } from './auth.service.js';
+import { PROVIDER_MAX_BYTES, boundOAuth2, providerAgents } from './provider-requests.js';
 
 @Injectable()
 export class FacebookStrategy extends PassportStrategy(passportFacebook.Strategy, 'facebook') {
@@ -19,6 +20,8 @@ export class FacebookStrategy extends PassportStrategy(passportFacebook.Strategy
       enableProof: true,
       state: true, // checked against the session on the callback (CSRF)
     });
+    const oauth2 = (this as unknown as { _oauth2: Parameters<typeof boundOAuth2>[0] })._oauth2;
+    boundOAuth2(oauth2, providerAgents({ timeoutMs: config.providerTimeoutMs, maxBytes: PROVIDER_MAX_BYTES }));
   }
 
   validate(_accessToken: string, _refreshToken: string, profile: passportFacebook.Profile): ProviderProfile {

@@ -138,13 +138,22 @@ export function SignInGuard(provider: Provider, phase: 'start' | 'callback'): Ty
           : {
               ok: false,
               reason: classifyFailure(provider, query, err, typeof status === 'number' ? status : undefined),
-              detail: err instanceof Error ? err.message : 'not authorised',
+              detail: describeFailure(err),
             };
       (request as FastifyRequest & { signIn?: SignInOutcome }).signIn = outcome;
       return outcome as T;
     }
   }
   return mixin(ProviderSignInGuard);
+}
+
+/** For the log line: the error and its cause (node-oauth's status and body), cut short: a provider's answer can be any size. */
+function describeFailure(err: unknown): string {
+  if (!(err instanceof Error)) return 'not authorised';
+  const cause = (err as Error & { oauthError?: { statusCode?: number; data?: unknown; message?: string } }).oauthError;
+  const more = cause ? ` (${cause.statusCode ?? cause.message ?? ''} ${typeof cause.data === 'string' ? cause.data : ''})` : '';
+  const text = `${err.message}${more}`;
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
 export function languageOf(request: FastifyRequest) {

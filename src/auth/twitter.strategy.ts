@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import passportTwitter from 'passport-twitter';
 import { AppConfig } from '../config.js';
 import type { ProviderProfile } from './auth.service.js';
+import { PROVIDER_MAX_BYTES, boundOAuth1, providerAgents } from './provider-requests.js';
 
 type ProfileCallback = (err: Error | null, profile?: unknown) => void;
 type TwitterJson = Record<string, unknown> & { data?: Record<string, unknown> };
@@ -50,6 +51,8 @@ export class TwitterStrategy extends PassportStrategy(passportTwitter.Strategy, 
       userAuthorizationURL: twitter.authorizeUrl,
       userProfileURL: withV2Fields(twitter.profileUrl),
     });
+    const oauth = (this as unknown as { _oauth: Parameters<typeof boundOAuth1>[0] })._oauth;
+    boundOAuth1(oauth, providerAgents({ timeoutMs: config.providerTimeoutMs, maxBytes: PROVIDER_MAX_BYTES }));
   }
 
   userProfile(token: string, tokenSecret: string, params: unknown, done: ProfileCallback): void {

@@ -21,6 +21,7 @@ import type { Commenter } from '../auth/commenter.entity.js';
 import { CommenterGuard, CommenterResolver, CurrentCommenter, type CommenterRequest } from '../auth/commenter.guard.js';
 import { acceptsGzip } from '../common/compression.js';
 import { AppError } from '../errors.js';
+import { parseLimit } from '../common/query-params.js';
 import { ModeratorResolver } from '../moderators/moderator.guard.js';
 import { CommentListCache } from './comment-list.cache.js';
 import { acceptArticleId, acceptIdempotencyKey } from './comment-text.js';
@@ -35,15 +36,6 @@ import {
 } from './comments.dto.js';
 import { ListCursors } from './list-cursor.js';
 import { CommentsService, toOwnComment, type OwnComment, type PublishedComment } from './comments.service.js';
-
-function parseLimit(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 20;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new AppError('VALIDATION_FAILED', 400, 'limit must be a whole number from 1 to 100', { field: 'limit' });
-  }
-  return limit;
-}
 
 @ApiTags('comments')
 @Controller('api')

@@ -22,8 +22,10 @@ function hextets(ip: string): number[] | null {
  * an IPv6 address by its /64 (one subscriber or host is handed a whole /64 and can pick any address
  * in it), an IPv4-mapped IPv6 address as its IPv4 address.
  */
-export function addressBucket(ip: string | undefined): string {
-  if (!ip) return 'unknown';
+export function addressBucket(raw: string | undefined): string {
+  if (!raw) return 'unknown';
+  // Some proxies write an IPv6 client as "[2001:db8::4]" (as in a URL) in X-Forwarded-For.
+  const ip = /^\[[^\]]*\]$/.test(raw) ? raw.slice(1, -1) : raw;
   if (isIPv4(ip)) return ip;
   const h = hextets(ip);
   if (!h) return ip.slice(0, 64);

@@ -1,6 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, sendError } from '../errors.js';
 
+/** `limit`: digits only (not `0x10`, `1e2` or ` 5`), 1 to 100; missing or empty takes the route's default. */
+export function parseLimit(raw: string | undefined, fallback = 20): number {
+  if (raw === undefined || raw === '') return fallback;
+  const limit = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+  if (!(limit >= 1 && limit <= 100)) {
+    throw new AppError('VALIDATION_FAILED', 400, 'limit must be a whole number from 1 to 100', { field: 'limit' });
+  }
+  return limit;
+}
+
 /**
  * Fastify's query-string parser turns `?a=1&a=2` into an array, which no route expects (they read
  * strings). One check for every route instead: a parameter given more than once is a 400 before

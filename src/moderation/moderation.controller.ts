@@ -5,6 +5,7 @@ import { acceptArticleId } from '../comments/comment-text.js';
 import { parseOrFail } from '../comments/comments.dto.js';
 import { Comment } from '../comments/comment.entity.js';
 import { AppError } from '../errors.js';
+import { parseLimit } from '../common/query-params.js';
 import { MODERATOR_COOKIE } from '../moderators/moderator-sessions.js';
 import type { Moderator } from '../moderators/moderator.entity.js';
 import { CurrentModerator, ModeratorGuard } from '../moderators/moderator.guard.js';
@@ -14,15 +15,6 @@ import { DecisionsService, type BulkResult } from './decisions.service.js';
 import { ApproveDto, BulkDto, QUEUES, RejectDto, approveSchema, bulkSchema, rejectSchema, type QueueName } from './moderation.dto.js';
 import { QueueService, type QueueCounts, type QueueItem, type QueuePage } from './queue.service.js';
 import type { ModerationCommentView } from './views.js';
-
-export function parseLimit(raw: string | undefined, fallback = 20): number {
-  if (raw === undefined || raw === '') return fallback;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new AppError('VALIDATION_FAILED', 400, 'limit must be a whole number from 1 to 100', { field: 'limit' });
-  }
-  return limit;
-}
 
 export function optionalUuid(raw: string | undefined, field: string): string | undefined {
   if (raw === undefined || raw === '') return undefined;

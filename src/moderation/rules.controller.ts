@@ -6,7 +6,7 @@ import { MODERATOR_COOKIE } from '../moderators/moderator-sessions.js';
 import type { Moderator } from '../moderators/moderator.entity.js';
 import { AdminOnly, CurrentModerator, ModeratorGuard } from '../moderators/moderator.guard.js';
 import type { RuleSetChange } from '../rules/compare.js';
-import { parseLimit } from './moderation.controller.js';
+import { parseLimit } from '../common/query-params.js';
 import { DryRunDto, SaveRulesDto, dryRunSchema, saveRulesSchema } from './moderation.dto.js';
 import { RulesAdminService, acceptRuleSet, type RuleSetView, type VersionSummary } from './rules-admin.service.js';
 import { DRY_RUN_DEFAULT_LIMIT, RulesDryRun, type DryRunReport } from './rules-dry-run.js';

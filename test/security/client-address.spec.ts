@@ -10,6 +10,7 @@ describe('addressBucket', () => {
     ['::1', '0:0:0:0::/64'],
     ['::ffff:198.51.100.4', '198.51.100.4'],
     ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['[2001:db8:1:2::4]', '2001:db8:1:2::/64'],
     [undefined, 'unknown'],
   ])('%s → %s', (ip, bucket) => {
     expect(addressBucket(ip)).toBe(bucket);

@@ -87,4 +87,16 @@ describe('a query parameter given twice', () => {
     expect((await mod.api.get(`/api/moderation/queue?queue=review&articleId=${ARTICLE}&limit=5`)).status).toBe(200);
     expect((await mod.api.get(`/api/moderation/log?commentId=${ZERO}&limit=5`)).status).toBe(200);
   });
+
+  test.each(['0x10', '1e1', '5.0', ' 5', '0', '101', '-1'])('limit=%s is refused on every route that takes one: digits only, 1 to 100', async (limit) => {
+    const q = encodeURIComponent(limit);
+    for (const [who, url] of [
+      ['anyone', `/api/articles/${ARTICLE}/comments?limit=${q}`],
+      ['moderator', `/api/moderation/queue?limit=${q}`],
+      ['moderator', `/api/moderation/log?limit=${q}`],
+    ] as const) {
+      const response = await as[who].get(url);
+      expect([url, response.status, (await response.json()).field]).toEqual([url, 400, 'limit']);
+    }
+  });
 });
