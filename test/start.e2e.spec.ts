@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +37,8 @@ describe('start-up checks', () => {
     [{ PORT: 'eighty' }, 'PORT'],
     [{ NODE_ENV: 'production', PUBLIC_URL: 'https://comments.example.com' }, 'AUTH_SECRET'],
     [{ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40) }, 'PUBLIC_URL'],
+    [{ NODE_ENV: 'production', PUBLIC_URL: 'https://comments.example.com', AUTH_SECRET: 'x'.repeat(40) }, 'AUTH_SECRET is guessable'],
+    [{ NODE_ENV: 'production', PUBLIC_URL: 'https://comments.example.com', AUTH_SECRET: randomBytes(48).toString('base64') }, 'METRICS_TOKEN'],
     [{ REDIS_URL: 'http://nope' }, 'REDIS_URL'],
   ])('bad config %j: exit 1 with one line naming %s', async (env, name) => {
     const result = await run(main, env);
@@ -75,6 +79,38 @@ describe('start-up checks', () => {
       ]);
     } finally {
       server.close();
+    }
+  });
+
+  test('NODE_ENV and HOST unset (development, emulator on): listens on 127.0.0.1 only, and says so', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [main], {
+      env: { PATH: process.env.PATH!, DATA_DIR: mkdtempSync(join(tmpdir(), 'comments-start-')), PORT: String(port), REDIS_URL: 'redis://127.0.0.1:6379/9' },
+      cwd: mkdtempSync(join(tmpdir(), 'comments-cwd-')),
+    });
+    let stdout = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start line: ${stdout}`)), 30000);
+        child.stdout.on('data', (d) => {
+          stdout += d;
+          if (stdout.includes('listening on 127.0.0.1 only')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.on('exit', () => reject(new Error(`exited: ${stdout}`)));
+      });
+      expect(stdout).toMatch(/listening on 127\.0\.0\.1 only \(development\); set HOST=0\.0\.0\.0/);
+      expect(JSON.parse(stdout.split('\n').find((l) => l.includes('comments service listening'))!)).toMatchObject({ host: '127.0.0.1', port });
+      const reachable = await new Promise<boolean>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => resolve(true)).on('error', () => resolve(false));
+        socket.on('connect', () => socket.destroy());
+      });
+      expect(reachable).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('close', resolve));
     }
   });
 });
