@@ -79,3 +79,13 @@ export class OwnCommentDto {
 export class OwnCommentListDto {
   @ApiProperty({ type: [OwnCommentDto] }) items!: OwnCommentDto[];
 }
+
+export class ArticleCountsDto {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: 'Published comments per requested article id, in the order asked (0 for an article the service does not know)',
+    example: { '2018-10-30-pompeo-talks': 12, 'article-42': 0 },
+  })
+  counts!: Record<string, number>;
+}

@@ -3,20 +3,22 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { StreamSlotsModule } from '../common/stream-slots.js';
 import { ModeratorsModule } from '../moderators/moderators.module.js';
 import { Article } from './article.entity.js';
+import { ArticleCounts } from './article-counts.js';
 import { CommentListCache } from './comment-list.cache.js';
 import { CommentStream } from './comment-stream.js';
 import { CommentWriter } from './comment-writer.js';
 import { Comment } from './comment.entity.js';
 import { CommentsController } from './comments.controller.js';
 import { CommentsService } from './comments.service.js';
+import { CountsController } from './counts.controller.js';
 import { ListCursors } from './list-cursor.js';
 import { LiveController } from './live.controller.js';
 import { CommentRateLimiter } from './rate-limiter.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Comment, Article]), ModeratorsModule, StreamSlotsModule],
-  controllers: [CommentsController, LiveController],
-  providers: [CommentsService, CommentWriter, CommentListCache, CommentRateLimiter, CommentStream, ListCursors],
+  controllers: [CommentsController, LiveController, CountsController],
+  providers: [CommentsService, CommentWriter, CommentListCache, ArticleCounts, CommentRateLimiter, CommentStream, ListCursors],
   exports: [CommentsService],
 })
 export class CommentsModule {}

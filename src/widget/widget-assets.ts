@@ -29,7 +29,7 @@ export class WidgetAssets {
   private readonly dir = publicDir();
   private readonly cache = new Map<string, Asset>();
 
-  get(name: 'embed.js' | 'widget.js' | 'widget.css'): Asset {
+  get(name: 'embed.js' | 'count.js' | 'widget.js' | 'widget.css'): Asset {
     let asset = this.cache.get(name);
     if (!asset) {
       const file = join(this.dir, name);

@@ -40,6 +40,13 @@ export class WidgetController {
     return this.send(request, reply, this.assets.get('embed.js'), 'public, max-age=300, stale-while-revalidate=3600');
   }
 
+  @Get('count.js')
+  @ApiOperation({ summary: "The script a news site adds to its index pages: fills every [data-comment-count] with the article's comment count" })
+  @ApiOkResponse({ description: 'JavaScript' })
+  count(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.send(request, reply, this.assets.get('count.js'), 'public, max-age=300, stale-while-revalidate=3600');
+  }
+
   @Get('widget/widget.js')
   @ApiExcludeEndpoint()
   script(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

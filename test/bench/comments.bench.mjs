@@ -3,14 +3,15 @@
 // Starts the built API (dist/main.js) and a separate worker (dist/worker.js) on a fresh PostgreSQL
 // database, signs readers in through the emulator, then drives it with autocannon from this process:
 //   1. hello-world ceiling: GET /health/live on the same server
-//   2. GET list: a cached page of 20 published comments, as it is and gzipped (as browsers ask)
+//   2. GET list: a cached page of 20 published comments, as it is and gzipped (as browsers ask),
+//      and GET /api/counts for an index page of 50 articles (11 with comments)
 //   3. POST accepted/s: comments from many readers, as fast as the API accepts them, while no
 //      worker consumes the queue (the queue absorbs the burst) ...
 //   4. ... then the worker is started and drains that backlog (moderated/s) ...
 //   5. ... and POST again, with the worker moderating alongside on the same two cores
 //   6. POST -> published latency at a steady 200/s (from created_at/published_at)
 // Prints one JSON document. Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50),
-// BENCH_READERS (400), TEST_POSTGRES_URL, TEST_REDIS_URL; BENCH_ONLY=post skips 1-2, BENCH_ONLY=read runs only 1-2; BENCH_PROFILE=dir writes CPU profiles;
+// BENCH_READERS (400), TEST_POSTGRES_URL, TEST_REDIS_URL; BENCH_ONLY=post skips 1-2, BENCH_ONLY=read runs only 1-2 (the counts included); BENCH_PROFILE=dir writes CPU profiles;
 // BENCH_NODE_FLAGS replaces the Node.js flags of `npm start` (e.g. "" for Node's defaults);
 // BENCH_POST_CONNECTIONS (200) is the connections of the POST phases, BENCH_CONNECTIONS (50) of the reads.
 import { spawn } from 'node:child_process';
@@ -230,11 +231,33 @@ async function main() {
       await sleep(100);
     }
 
+    // An index page of 50 stories: that article, 10 more with 1–3 comments each, 39 without any.
+    const indexIds = [article, ...Array.from({ length: 49 }, (_, i) => `bench-2018-10-30-story-${i + 1}`)];
+    let commented = 0;
+    for (let i = 1; i <= 10; i++) {
+      for (let j = 0; j < (i % 3) + 1; j++, commented++) {
+        await fetch(`${BASE}/api/articles/${indexIds[i]}/comments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[(20 + commented) % READERS]}` },
+          body: JSON.stringify({ body: `Index comment ${tag(commented)} on story ${tag(i)}: 잘 읽었습니다.` }),
+        });
+      }
+    }
+    const countsUrl = `${BASE}/api/counts?articleIds=${indexIds.map(encodeURIComponent).join(',')}`;
+    let withComments = 0;
+    for (let i = 0; i < 100; i++) {
+      const { counts } = await (await fetch(countsUrl)).json();
+      withComments = Object.values(counts).filter((n) => n > 0).length;
+      if (Object.values(counts).reduce((a, b) => a + b, 0) === 20 + commented) break;
+      await sleep(100);
+    }
+
     const only = process.env.BENCH_ONLY;
     // Warm-up (not measured): the server's JIT, caches and connection pools settle first.
     if (only !== 'post') {
       await run({ url: `${BASE}/health/live`, duration: 3 });
       await run({ url: `${BASE}/api/articles/${article}/comments`, duration: 3 });
+      await run({ url: countsUrl, duration: 3 });
     }
     /** A read phase, with the API's CPU time per request (steadier than req/s on a shared machine). */
     const read = async (options) => {
@@ -248,6 +271,9 @@ async function main() {
     const list = await read({ url: `${BASE}/api/articles/${article}/comments` });
     // The same page asked for as browsers ask (gzip accepted): fewer bytes through the network stack.
     const listGzip = await read({ url: `${BASE}/api/articles/${article}/comments`, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    // Counts for an index page of 50 articles, as count.js asks (browsers accept gzip).
+    const counts = await read({ url: countsUrl, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const getCounts = () => ({ ...summary(counts), ratioToHelloWorld: +(counts.requests.average / hello.requests.average).toFixed(2), articles: indexIds.length, withComments });
 
     if (only === 'read') {
       console.log(
@@ -255,6 +281,7 @@ async function main() {
           helloWorld: summary(hello),
           getList: { ...summary(list), ratioToHelloWorld: +(list.requests.average / hello.requests.average).toFixed(2) },
           getListGzip: { ...summary(listGzip), ratioToHelloWorld: +(listGzip.requests.average / hello.requests.average).toFixed(2) },
+          getCounts50: getCounts(),
         }),
       );
       return;
@@ -352,6 +379,7 @@ async function main() {
       helloWorld: summary(hello),
       getList: { ...summary(list), ratioToHelloWorld: +(list.requests.average / hello.requests.average).toFixed(2) },
       getListGzip: { ...summary(listGzip), ratioToHelloWorld: +(listGzip.requests.average / hello.requests.average).toFixed(2), acceptEncoding: 'gzip, deflate, br' },
+      getCounts50: { ...getCounts(), acceptEncoding: 'gzip, deflate, br' },
       postAccepted: {
         ...summary(intake.result),
         acceptedPerSecond: Math.round(intake.result['2xx'] / SECONDS),

@@ -53,6 +53,6 @@
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mountAll);
   else mountAll();
-  // Boxes added later (single-page sites) can call this again.
-  (window as unknown as { newsComments?: { mount(): void } }).newsComments = { mount: mountAll };
+  // Boxes added later (single-page sites) can call this again. Shared with count.js: neither replaces the other's.
+  ((window as unknown as { newsComments?: Record<string, unknown> }).newsComments ??= {}).mount = mountAll;
 })();

@@ -1,0 +1,121 @@
+import { hash } from 'node:crypto';
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import { ErrorDto } from '../auth/auth.dto.js';
+import { acceptsGzip, gzipOnce } from '../common/compression.js';
+import { AppError } from '../errors.js';
+import { ArticleCounts } from './article-counts.js';
+import { acceptArticleId } from './comment-text.js';
+import { ArticleCountsDto } from './comments.dto.js';
+
+const MAX_COUNT_IDS = 100;
+
+/** Index pages are read by every visitor: browsers and CDNs may keep an answer briefly. */
+const CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=60';
+
+function invalid(message: string): AppError {
+  return new AppError('VALIDATION_FAILED', 400, message, { field: 'articleIds' });
+}
+
+/** Form decoding, as the query parser does it (`+` is a space). */
+function decode(raw: string): string {
+  if (!raw.includes('%') && !raw.includes('+')) return raw;
+  try {
+    return decodeURIComponent(raw.replaceAll('+', ' '));
+  } catch {
+    throw invalid('articleIds is not valid percent-encoding');
+  }
+}
+
+function isArticleIds(name: string): boolean {
+  try {
+    return decode(name) === 'articleIds';
+  } catch {
+    return false; // another parameter's broken name is not this route's concern
+  }
+}
+
+/**
+ * The distinct ids of `?articleIds=a,b,c`, in order, not yet validated (see `acceptId`). Read from
+ * the raw URL: an id may hold a comma (sent as %2C), which the parsed query could no longer tell
+ * from a separator.
+ */
+export function parseArticleIds(url: string): string[] {
+  const start = url.indexOf('?');
+  let raw: string | undefined;
+  if (start >= 0) {
+    for (const pair of url.slice(start + 1).split('&')) {
+      const eq = pair.indexOf('=');
+      if (isArticleIds(eq < 0 ? pair : pair.slice(0, eq))) {
+        raw = eq < 0 ? '' : pair.slice(eq + 1);
+        break; // a second one was refused before the route (common/query-params.ts)
+      }
+    }
+  }
+  if (!raw) throw invalid(`articleIds is required: 1 to ${MAX_COUNT_IDS} article ids separated by commas`);
+  const ids = new Set<string>();
+  for (const part of raw.split(',')) ids.add(decode(part));
+  if (ids.size > MAX_COUNT_IDS) throw invalid(`articleIds takes at most ${MAX_COUNT_IDS} article ids; ${ids.size} were given`);
+  return [...ids];
+}
+
+function acceptId(id: string): string {
+  try {
+    return acceptArticleId(id);
+  } catch {
+    throw invalid('articleIds: each id must be 1 to 200 characters without control characters');
+  }
+}
+
+@ApiTags('comments')
+@Controller('api')
+export class CountsController {
+  /** Gzip forms by ETag: an index page's visitors ask for the same ids, so each answer is compressed once. */
+  private readonly gzipped = new LRUCache<string, Buffer>({ max: 1000, maxSize: 8 * 1024 * 1024, sizeCalculation: (gzip) => gzip.length + 100 });
+
+  constructor(private readonly counts: ArticleCounts) {}
+
+  @Get('counts')
+  @ApiOperation({ summary: 'Published comments per article, for index pages (count.js); cacheable, ETag / If-None-Match, readable from any site' })
+  @ApiQuery({ name: 'articleIds', required: true, description: '1–100 article ids separated by commas; a comma inside an id is sent as %2C' })
+  @ApiOkResponse({ type: ArticleCountsDto })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'VALIDATION_FAILED with field articleIds: none, more than 100, or an invalid id' })
+  async list(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const ids = parseArticleIds(request.raw.url ?? '');
+    const members = new Array<string>(ids.length);
+    let missing: string[] | undefined;
+    for (let i = 0; i < ids.length; i++) {
+      const cached = this.counts.cached(ids[i]!);
+      // What is in memory was valid when it was loaded: only the others need checking.
+      if (cached === undefined) (missing ??= []).push(acceptId(ids[i]!));
+      else members[i] = cached;
+    }
+    if (missing) {
+      const loaded = await this.counts.load(missing);
+      for (let i = 0; i < ids.length; i++) members[i] ??= loaded.get(ids[i]!)!;
+    }
+    const json = `{"counts":{${members.join(',')}}}`;
+    const etag = `W/"${hash('sha1', json, 'base64url').slice(0, 22)}"`;
+    void reply
+      .header('etag', etag)
+      .header('cache-control', CACHE_CONTROL)
+      .header('vary', 'accept-encoding')
+      // Public numbers, read by count.js from news sites' pages: any origin may read them.
+      .header('access-control-allow-origin', '*')
+      .header('cross-origin-resource-policy', 'cross-origin');
+    if (request.headers['if-none-match'] === etag) {
+      await reply.code(304).send();
+      return;
+    }
+    void reply.type('application/json; charset=utf-8');
+    if (!acceptsGzip(request)) {
+      await reply.send(json);
+      return;
+    }
+    let gzip = this.gzipped.get(etag);
+    if (!gzip) this.gzipped.set(etag, (gzip = gzipOnce(Buffer.from(json))));
+    await reply.header('content-encoding', 'gzip').send(gzip);
+  }
+}
