@@ -19,8 +19,8 @@ import { fastifyTrustProxy } from './common/client-address.js';
 import { securityHeaders } from './common/security-headers.js';
 import { refuseRepeatedQueryParameters } from './common/query-params.js';
 import { answerClientError } from './common/client-error.js';
-import { AllExceptionsFilter, AppError, sendError, sendFrameworkError } from './errors.js';
-import { ModeratorResolver } from './moderators/moderator.guard.js';
+import { AllExceptionsFilter, sendError, sendFrameworkError } from './errors.js';
+import { ModeratorResolver, assertAdmin } from './moderators/moderator.guard.js';
 import { PinoNestLogger, requestLogger } from './logger.js';
 import { REDIS } from './redis/redis.module.js';
 
@@ -51,8 +51,7 @@ class AccessLog extends LogController {
 function adminsBeforeTheBody(resolver: ModeratorResolver) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     try {
-      const moderator = await resolver.resolve(request);
-      if (moderator.role !== 'admin') throw new AppError('FORBIDDEN', 403, 'Only admins may do this');
+      assertAdmin(await resolver.resolve(request));
     } catch (err) {
       sendError(reply.header('connection', 'close'), err);
       return reply;

@@ -41,18 +41,19 @@ export class RedisSessionStore {
     const ttlMs = session.commenterId ? untilExpiry : Math.min(untilExpiry, SIGN_IN_FLOW_TTL_SECONDS * 1000);
     this.redis.set(this.prefix + sessionId, JSON.stringify(session), 'PX', ttlMs).then(
       () => callback(null),
-      () => callback(unavailable()),
+      () => callback(signInUnavailable()),
     );
   }
 
   destroy(sessionId: string, callback: Callback): void {
     this.redis.del(this.prefix + sessionId).then(
       () => callback(null),
-      () => callback(unavailable()),
+      () => callback(signInUnavailable()),
     );
   }
 }
 
-function unavailable(): AppError {
+/** Sessions, sign-in flows and moderator sign-in all live in Redis: while it is away, this answer. */
+export function signInUnavailable(): AppError {
   return new AppError('SESSION_UNAVAILABLE', 503, 'Sign-in is unavailable for a moment; please try again shortly', {}, { 'retry-after': '5' });
 }

@@ -13,7 +13,7 @@ import type { Provider } from './commenter.entity.js';
 import { pickLanguage } from '../common/language.js';
 import { passportResponse, type PassportResponse } from './passport-fastify.js';
 import { RETURN_TO_MAX_LENGTH, safeReturnTo } from './return-to.js';
-import { SIGN_IN_FLOW_TTL_SECONDS } from './session.store.js';
+import { SIGN_IN_FLOW_TTL_SECONDS, signInUnavailable } from './session.store.js';
 
 /** What the callback handler receives on `request.signIn`. */
 export type SignInOutcome = { ok: true; profile: ProviderProfile } | { ok: false; reason: SignInFailure; detail: string };
@@ -76,7 +76,7 @@ export function SignInGuard(provider: Provider, phase: 'start' | 'callback'): Ty
       }
       // The sign-in flow lives in the session, so it cannot start (or finish) while Redis is away.
       if (this.redis.status !== 'ready') {
-        throw new AppError('SESSION_UNAVAILABLE', 503, 'Sign-in is unavailable for a moment; please try again shortly', {}, { 'retry-after': '5' });
+        throw signInUnavailable();
       }
       const request = context.switchToHttp().getRequest<FastifyRequest>();
       const query = (request.query ?? {}) as Record<string, string | undefined>;

@@ -39,19 +39,33 @@ export class TokensService {
     this.key = deriveKey(config.authSecret, 'bearer-token');
   }
 
-  /** `claims`: extra ones the caller reads back after verify (e.g. a moderator token's issue time to the millisecond). */
-  async issue(subject: string, kind: TokenKind, ttlSeconds = this.config.authTokenTtlSeconds, claims: Record<string, string | number> = {}): Promise<IssuedToken> {
+  async issue(subject: string, kind: TokenKind, ttlSeconds = this.config.authTokenTtlSeconds): Promise<IssuedToken> {
+    return (await this.issueRevocable(subject, kind, ttlSeconds)).issued;
+  }
+
+  /**
+   * A token and what `revoke` needs of it (its id and expiry), for callers that must be able to end
+   * it later. `claims`: extra ones the caller reads back after verify (e.g. a moderator token's
+   * issue time to the millisecond).
+   */
+  async issueRevocable(
+    subject: string,
+    kind: TokenKind,
+    ttlSeconds: number,
+    claims: Record<string, string | number> = {},
+  ): Promise<{ issued: IssuedToken; revocation: Pick<TokenClaims, 'jti' | 'exp'> }> {
     const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
+    const jti = randomUUID();
     const token = await new SignJWT({ ...claims, kind })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(subject)
-      .setJti(randomUUID())
+      .setJti(jti)
       .setIssuer(this.config.publicOrigin)
       .setAudience(AUDIENCE)
       .setIssuedAt()
       .setExpirationTime(exp)
       .sign(this.key);
-    return { token, expiresAt: new Date(exp * 1000).toISOString() };
+    return { issued: { token, expiresAt: new Date(exp * 1000).toISOString() }, revocation: { jti, exp } };
   }
 
   async verify(token: string, kind: TokenKind): Promise<TokenClaims> {

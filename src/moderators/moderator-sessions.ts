@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config.js';
-import { AppError } from '../errors.js';
+import { signInUnavailable } from '../auth/session.store.js';
 import { InjectRedis } from '../redis/redis.module.js';
 
 /** The dashboard's cookie: separate from the readers' `cs_session`, so a reader's cookie never reaches moderation. */
@@ -50,7 +50,7 @@ export class ModeratorSessions {
       const results = await write.exec();
       if (!results || results.some(([err]) => err)) throw new Error('session not stored');
     } catch {
-      throw new AppError('SESSION_UNAVAILABLE', 503, 'Sign-in is unavailable for a moment; please try again shortly', {}, { 'retry-after': '5' });
+      throw signInUnavailable();
     }
     return { id, session };
   }

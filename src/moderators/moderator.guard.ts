@@ -25,6 +25,10 @@ export const ISSUED_AT_MS = 'iat_ms';
 /** Only admins (managing moderator accounts). */
 export const AdminOnly = () => SetMetadata(ROLE, 'admin' satisfies ModeratorRole);
 
+export function assertAdmin(moderator: Moderator): void {
+  if (moderator.role !== 'admin') throw new AppError('FORBIDDEN', 403, 'Only admins may do this');
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function sameSecret(a: string, b: string): boolean {
@@ -121,7 +125,7 @@ export class ModeratorGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<ModeratorRequest>();
     const moderator = await this.resolver.resolve(request);
     const role = this.reflector.getAllAndOverride<ModeratorRole | undefined>(ROLE, [context.getHandler(), context.getClass()]);
-    if (role === 'admin' && moderator.role !== 'admin') throw new AppError('FORBIDDEN', 403, 'Only admins may do this');
+    if (role === 'admin') assertAdmin(moderator);
     return true;
   }
 }

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { decodeJwt } from 'jose';
 import { TokensService } from '../auth/tokens.service.js';
 import { assertTrustedOrigin } from '../auth/trusted-origin.js';
 import { AppConfig } from '../config.js';
@@ -55,9 +54,9 @@ export class SessionController {
     const device = this.devices.read(request.cookies?.[DEVICE_COOKIE]);
     const moderator = await this.moderators.authenticate(input.email, input.password, { address: addressBucket(request.ip), device });
     const ttl = this.config.moderatorSessionTtlSeconds;
-    const issued = input.cookieOnly ? null : await this.tokens.issue(moderator.id, 'moderator', ttl, { [ISSUED_AT_MS]: Date.now() });
-    const claims = issued ? decodeJwt(issued.token) : null;
-    const { id, session } = await this.sessions.create(moderator.id, claims ? { jti: claims.jti!, exp: claims.exp! } : undefined);
+    const minted = input.cookieOnly ? null : await this.tokens.issueRevocable(moderator.id, 'moderator', ttl, { [ISSUED_AT_MS]: Date.now() });
+    const issued = minted?.issued;
+    const { id, session } = await this.sessions.create(moderator.id, minted?.revocation);
     const cookie = { httpOnly: true, sameSite: 'strict', secure: this.config.secureCookies } as const;
     void reply.setCookie(MODERATOR_COOKIE, id, { ...cookie, path: '/', maxAge: ttl });
     const deviceId = device?.moderatorId === moderator.id ? device.id : DeviceCookies.newId();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config.js';
+import { signInUnavailable } from '../auth/session.store.js';
 import { AppError } from '../errors.js';
 import { InjectRedis } from '../redis/redis.module.js';
 
@@ -97,7 +98,7 @@ export class SignInThrottle {
         this.config.moderatorLockoutSeconds * 1000,
       );
     } catch {
-      throw unavailable();
+      throw signInUnavailable();
     }
     const [refused = 0, first = 0] = answer;
     if (refused === 1) {
@@ -130,13 +131,9 @@ export class SignInThrottle {
       const counts = (results?.[0]?.[1] ?? []) as (string | null)[];
       return counts.some((count) => Number(count ?? 0) >= this.config.moderatorLockoutAttempts);
     } catch {
-      throw unavailable();
+      throw signInUnavailable();
     }
   }
-}
-
-function unavailable(): AppError {
-  return new AppError('SESSION_UNAVAILABLE', 503, 'Sign-in is unavailable for a moment; please try again shortly', {}, { 'retry-after': '5' });
 }
 
 function locked(code: string, message: string, ttlMs: number): AppError {
