@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { EMULATOR_FACEBOOK, EMULATOR_TWITTER } from '../../src/auth/emulator/emulator.credentials.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { Browser } from '../support/browser.js';
+import { facebookAt, twitterAt } from '../support/sign-in.js';
 
 type Behaviour = 'silent' | 'endless';
 
@@ -58,21 +58,11 @@ describe('calls to the sign-in providers are bounded in time and size (PROVIDER_
 
   beforeAll(async () => {
     provider = await badProvider();
-    const base = provider.base;
     t = await startTestApp('sqlite', {
       SIGNIN_EMULATOR: 'off',
       PROVIDER_TIMEOUT: '1000',
-      TWITTER_CONSUMER_KEY: EMULATOR_TWITTER.consumerKey,
-      TWITTER_CONSUMER_SECRET: EMULATOR_TWITTER.consumerSecret,
-      TWITTER_REQUEST_TOKEN_URL: `${base}/oauth/request_token`,
-      TWITTER_ACCESS_TOKEN_URL: `${base}/oauth/access_token`,
-      TWITTER_AUTHORIZE_URL: `${base}/oauth/authenticate`,
-      TWITTER_PROFILE_URL: `${base}/1.1/account/verify_credentials.json`,
-      FACEBOOK_APP_ID: EMULATOR_FACEBOOK.appId,
-      FACEBOOK_APP_SECRET: EMULATOR_FACEBOOK.appSecret,
-      FACEBOOK_AUTHORIZE_URL: `${base}/dialog/oauth`,
-      FACEBOOK_TOKEN_URL: `${base}/oauth/access_token`,
-      FACEBOOK_PROFILE_URL: `${base}/me`,
+      ...twitterAt(provider.base),
+      ...facebookAt(provider.base),
     });
   });
   afterAll(async () => {

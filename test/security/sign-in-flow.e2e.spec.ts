@@ -2,12 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
-import { EMULATOR_TWITTER } from '../../src/auth/emulator/emulator.credentials.js';
 import { TwitterStrategy } from '../../src/auth/twitter.strategy.js';
 import { REDIS } from '../../src/redis/redis.module.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { Browser, location } from '../support/browser.js';
-import { signIn } from '../support/sign-in.js';
+import { signIn, twitterAt } from '../support/sign-in.js';
 import { HOSTILE_ON_SITE, HOSTILE_RETURN_TO, SITE } from './return-to.cases.js';
 
 /** Percent-decodes until nothing changes, the way a lenient proxy or browser might read a path. */
@@ -214,12 +213,7 @@ describe("Twitter's XML error answers", () => {
     const base = `http://127.0.0.1:${(twitter.address() as AddressInfo).port}`;
     t = await startTestApp('sqlite', {
       SIGNIN_EMULATOR: 'off',
-      TWITTER_CONSUMER_KEY: EMULATOR_TWITTER.consumerKey,
-      TWITTER_CONSUMER_SECRET: EMULATOR_TWITTER.consumerSecret,
-      TWITTER_REQUEST_TOKEN_URL: `${base}/oauth/request_token`,
-      TWITTER_ACCESS_TOKEN_URL: `${base}/oauth/access_token`,
-      TWITTER_AUTHORIZE_URL: `${base}/oauth/authenticate`,
-      TWITTER_PROFILE_URL: `${base}/1.1/account/verify_credentials.json`,
+      ...twitterAt(base),
     });
   });
   afterAll(async () => {

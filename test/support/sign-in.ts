@@ -1,3 +1,4 @@
+import { EMULATOR_FACEBOOK, EMULATOR_TWITTER } from '../../src/auth/emulator/emulator.credentials.js';
 import { Browser, formOf, location } from './browser.js';
 
 export interface SignInOptions {
@@ -33,4 +34,27 @@ export async function consentRedirect(browser: Browser, provider: 'twitter' | 'f
   const form = formOf(await (await browser.get(consentUrl)).text());
   const decision = await browser.postForm(new URL(form.action, consentUrl).href, { ...form.fields, name, action: 'allow' });
   return location(decision);
+}
+
+/** Twitter configured as with real credentials (the emulator's keys), every endpoint on a stand-in server at `base`. */
+export function twitterAt(base: string): Record<string, string> {
+  return {
+    TWITTER_CONSUMER_KEY: EMULATOR_TWITTER.consumerKey,
+    TWITTER_CONSUMER_SECRET: EMULATOR_TWITTER.consumerSecret,
+    TWITTER_REQUEST_TOKEN_URL: `${base}/oauth/request_token`,
+    TWITTER_ACCESS_TOKEN_URL: `${base}/oauth/access_token`,
+    TWITTER_AUTHORIZE_URL: `${base}/oauth/authenticate`,
+    TWITTER_PROFILE_URL: `${base}/1.1/account/verify_credentials.json`,
+  };
+}
+
+/** Facebook likewise. */
+export function facebookAt(base: string): Record<string, string> {
+  return {
+    FACEBOOK_APP_ID: EMULATOR_FACEBOOK.appId,
+    FACEBOOK_APP_SECRET: EMULATOR_FACEBOOK.appSecret,
+    FACEBOOK_AUTHORIZE_URL: `${base}/dialog/oauth`,
+    FACEBOOK_TOKEN_URL: `${base}/oauth/access_token`,
+    FACEBOOK_PROFILE_URL: `${base}/me`,
+  };
 }
