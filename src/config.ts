@@ -41,20 +41,14 @@ const positiveInt = (fallback: number) =>
       .optional()
       .transform((n) => n ?? fallback),
   );
-const bool = (fallback: boolean) =>
-  optionalText.pipe(
-    z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'true or false' })
-      .optional()
-      .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v))),
-  );
-/** A switch whose default depends on NODE_ENV: undefined when unset. */
+/** A switch: undefined when unset, for defaults that depend on NODE_ENV. */
 const optionalBool = optionalText.pipe(
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'true or false' })
     .optional()
     .transform((v) => (v === undefined ? undefined : ['true', '1', 'yes'].includes(v))),
 );
+const bool = (fallback: boolean) => optionalBool.transform((v) => v ?? fallback);
 
 const envSchema = z.object({
   NODE_ENV: optionalText.pipe(
@@ -101,7 +95,7 @@ const envSchema = z.object({
       .refine((list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, '')), 'a comma-separated list of origins such as https://news.example.com'),
   ),
   WORKER_HEARTBEAT_FILE: optionalText,
-  RUN_WORKER: optionalText.pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'true or false' }).optional()),
+  RUN_WORKER: optionalBool,
   WORKER_CONCURRENCY: positiveInt(50),
   WORKER_LOCK_DURATION: positiveInt(15_000),
   PENDING_RETRY_AFTER: positiveInt(60),
@@ -420,7 +414,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     logLevel: env.LOG_LEVEL,
     logRequestContext: env.LOG_REQUEST_CONTEXT,
     workerHeartbeatFile: env.WORKER_HEARTBEAT_FILE,
-    runWorkerInProcess: env.RUN_WORKER ? ['true', '1', 'yes'].includes(env.RUN_WORKER) : env.NODE_ENV !== 'production',
+    runWorkerInProcess: env.RUN_WORKER ?? env.NODE_ENV !== 'production',
     workerConcurrency: env.WORKER_CONCURRENCY,
     workerLockDurationMs: env.WORKER_LOCK_DURATION,
     pendingRetryAfterSeconds: env.PENDING_RETRY_AFTER,
