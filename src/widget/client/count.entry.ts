@@ -5,12 +5,11 @@
  *   <script src="https://comments.example.com/count.js" async></script>
  * One GET /api/counts per 100 distinct ids. The text is set as text, never parsed as HTML.
  */
+import { scriptOrigin } from './script-origin.js';
+
 (() => {
-  const script =
-    (document.currentScript as HTMLScriptElement | null) ??
-    Array.from(document.scripts).find((s) => /\/count\.js(\?|$)/.test(s.src));
-  if (!script?.src) return;
-  const origin = new URL(script.src).origin;
+  const origin = scriptOrigin(/\/count\.js(\?|$)/);
+  if (!origin) return;
   const MAX_IDS = 100;
   // Well under the 16 KiB of request headers Node.js accepts, however long the ids.
   const MAX_QUERY = 8000;

@@ -6,12 +6,11 @@
  * the host page. The iframe tells its height over postMessage; only messages from the service's
  * origin and from that very frame are believed.
  */
+import { scriptOrigin } from './script-origin.js';
+
 (() => {
-  const script =
-    (document.currentScript as HTMLScriptElement | null) ??
-    Array.from(document.scripts).find((s) => /\/embed\.js(\?|$)/.test(s.src));
-  if (!script?.src) return;
-  const origin = new URL(script.src).origin;
+  const origin = scriptOrigin(/\/embed\.js(\?|$)/);
+  if (!origin) return;
   const frames = new Map<Window, HTMLIFrameElement>();
 
   const THEME = ['accent', 'text', 'muted', 'background', 'font'];
