@@ -147,6 +147,10 @@ const envSchema = z.object({
   KEEP_ALIVE_TIMEOUT: positiveInt(72_000),
   SSE_MAX_PER_CLIENT: positiveInt(20),
   REPORT_RATE_LIMIT: positiveInt(20),
+  REACTION_RATE_LIMIT: positiveInt(60),
+  BEST_COMMENTS_COUNT: positiveInt(3),
+  BEST_MIN_LIKES: positiveInt(10),
+  EDIT_WINDOW_SECONDS: positiveInt(300),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -272,6 +276,13 @@ export class AppConfig {
   sseMaxPerClient!: number;
   /** Reports one reader may file per hour. */
   reportRateLimit!: number;
+  /** Reactions (PUT/DELETE) per reader per minute, counted in Redis across processes. */
+  reactionRateLimit!: number;
+  /** Best comments shown in the highlights, and the likes a comment needs to be one. */
+  bestCommentsCount!: number;
+  bestMinLikes!: number;
+  /** Seconds after posting in which the author may edit a comment. */
+  editWindowSeconds!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -447,5 +458,9 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT,
     sseMaxPerClient: env.SSE_MAX_PER_CLIENT,
     reportRateLimit: env.REPORT_RATE_LIMIT,
+    reactionRateLimit: env.REACTION_RATE_LIMIT,
+    bestCommentsCount: env.BEST_COMMENTS_COUNT,
+    bestMinLikes: env.BEST_MIN_LIKES,
+    editWindowSeconds: env.EDIT_WINDOW_SECONDS,
   });
 }

@@ -18,6 +18,23 @@ export interface CommentChanged {
   reason?: string | null;
   /** published → published: a moderator approved a reported comment (its reports are cleared). */
   reportsCleared?: boolean;
+  /** published → published: an edit's new text was published (the list shows it, with editedAt). */
+  edited?: boolean;
+}
+
+/** Readers' reactions changed a comment's counts (many in a burst: listeners coalesce). */
+export interface CommentReacted {
+  type: 'comment.reacted';
+  articleId: string;
+  commentId: string;
+}
+
+/** A moderator featured or unfeatured a published comment (editor's pick). */
+export interface CommentFeatured {
+  type: 'comment.featured';
+  articleId: string;
+  commentId: string;
+  featured: boolean;
 }
 
 /** A published comment reached REPORT_THRESHOLD and entered the `reported` queue. */
@@ -38,11 +55,24 @@ export interface ArticleChanged {
   moderationMode: ModerationMode | null;
 }
 
-export type CommentEvent = CommentChanged | CommentReported | ArticleChanged;
+export type CommentEvent = CommentChanged | CommentReported | ArticleChanged | CommentReacted | CommentFeatured;
 
-/** Whether a comment's change shows in the public list: published or unpublished, or hidden after reports. */
-export function changesPublicList(event: CommentChanged | CommentReported): boolean {
-  return event.type === 'comment.reported' ? event.hidden : event.from === 'published' || event.to === 'published';
+/**
+ * Whether a comment's change shows in the public list: published or unpublished (an edit's text
+ * published, too), hidden after reports, featured. Reactions are not: they change counts many
+ * times a second, and their listeners coalesce them.
+ */
+export function changesPublicList(event: CommentEvent): boolean {
+  switch (event.type) {
+    case 'comment.reported':
+      return event.hidden;
+    case 'comment.changed':
+      return event.from === 'published' || event.to === 'published';
+    case 'comment.featured':
+      return true;
+    default:
+      return false;
+  }
 }
 
 type Listener = (event: CommentEvent) => void;

@@ -2,13 +2,21 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { Article } from './article.entity.js';
-import { CommentEvents, changesPublicList, type CommentChanged, type CommentReported } from './comment-events.js';
-import { CommentsService, type PublishedComment } from './comments.service.js';
+import { CommentEvents, changesPublicList, type CommentEvent } from './comment-events.js';
+import { CommentReader } from './comment-reader.js';
+import type { ListedComment } from './listed-comment.js';
 
 /** What an article's live stream says: only public fields, never who is pending or why. */
 export type StreamEvent =
-  | { type: 'published'; comment: PublishedComment; total: number }
-  | { type: 'removed'; id: string; total: number }
+  /** A comment entered the list (a reply carries its parentId). */
+  | { type: 'published'; comment: ListedComment; total: number }
+  /** A comment left the list; a top comment with published replies stays as `placeholder`. */
+  | { type: 'removed'; id: string; parentId: string | null; total: number; placeholder: ListedComment | null }
+  /** An edit's new text was published. */
+  | { type: 'edited'; comment: ListedComment }
+  /** Reaction counts, coalesced: at most once a second per comment. */
+  | { type: 'reactions'; id: string; likes: number; dislikes: number }
+  | { type: 'featured'; id: string; featured: boolean }
   | { type: 'article'; commentsOpen: boolean };
 
 export interface StreamListener {
@@ -21,8 +29,8 @@ const MAX_LISTENERS = 20_000;
 
 /**
  * Fans comment events (heard from every process over Redis pub/sub) out to this process's
- * server-sent-event connections. A published comment is read once per event, however many
- * readers are watching its article.
+ * server-sent-event connections. A changed comment is read once per event, however many readers
+ * are watching its article.
  */
 @Injectable()
 export class CommentStream implements OnModuleDestroy {
@@ -32,13 +40,13 @@ export class CommentStream implements OnModuleDestroy {
 
   constructor(
     events: CommentEvents,
-    private readonly comments: CommentsService,
+    private readonly reader: CommentReader,
     @InjectRepository(Article) private readonly articles: Repository<Article>,
   ) {
     events.on((event) => {
       if (!this.byArticle.has(event.articleId)) return;
       if (event.type === 'article.changed') {
-        for (const listener of this.byArticle.get(event.articleId) ?? []) listener.send({ type: 'article', commentsOpen: event.commentsOpen });
+        this.broadcast(event.articleId, { type: 'article', commentsOpen: event.commentsOpen });
         return;
       }
       if (changesPublicList(event)) this.relay(event).catch((err: Error) => this.log.warn({ err: err.message }, 'live comment event not sent'));
@@ -48,6 +56,11 @@ export class CommentStream implements OnModuleDestroy {
   /** False when this process already serves as many streams as it should. */
   hasRoom(): boolean {
     return this.size < MAX_LISTENERS;
+  }
+
+  /** Whether anyone on this process watches the article (saves work for events nobody hears). */
+  watched(articleId: string): boolean {
+    return this.byArticle.has(articleId);
   }
 
   add(articleId: string, listener: StreamListener): void {
@@ -64,23 +77,32 @@ export class CommentStream implements OnModuleDestroy {
     if (set.size === 0) this.byArticle.delete(articleId);
   }
 
+  broadcast(articleId: string, event: StreamEvent): void {
+    for (const listener of this.byArticle.get(articleId) ?? []) listener.send(event);
+  }
+
   onModuleDestroy(): void {
     for (const set of this.byArticle.values()) for (const listener of set) listener.end();
     this.byArticle.clear();
     this.size = 0;
   }
 
-  /** Says what the list now holds: the comment if it is published and not hidden, else its removal. */
-  private async relay(event: CommentChanged | CommentReported): Promise<void> {
-    const [comment, article] = await Promise.all([this.comments.findById(event.commentId), this.articles.findOneBy({ id: event.articleId })]);
+  /** Says what the list now holds: the comment if it is shown, its new text, its pick, or its removal. */
+  private async relay(event: CommentEvent): Promise<void> {
+    if (!('commentId' in event)) return;
+    const [comment, article] = await Promise.all([this.reader.item(event.commentId), this.articles.findOneBy({ id: event.articleId })]);
     const total = article?.publishedCount ?? 0;
+    const shown = comment !== null && !comment.deleted;
     let out: StreamEvent;
-    if (comment?.status === 'published' && !comment.hiddenAt && comment.publishedAt) {
-      const author = await this.comments.authorOf(comment);
-      out = { type: 'published', comment: { id: comment.id, body: comment.body, author, publishedAt: comment.publishedAt.toISOString() }, total };
+    if (event.type === 'comment.featured') {
+      out = { type: 'featured', id: event.commentId, featured: shown && comment.featured };
+    } else if (shown && event.type === 'comment.changed' && event.edited) {
+      out = { type: 'edited', comment };
+    } else if (shown) {
+      out = { type: 'published', comment, total };
     } else {
-      out = { type: 'removed', id: event.commentId, total };
+      out = { type: 'removed', id: event.commentId, parentId: comment?.parentId ?? null, total, placeholder: comment };
     }
-    for (const listener of this.byArticle.get(event.articleId) ?? []) listener.send(out);
+    this.broadcast(event.articleId, out);
   }
 }

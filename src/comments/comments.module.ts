@@ -5,6 +5,7 @@ import { ModeratorsModule } from '../moderators/moderators.module.js';
 import { Article } from './article.entity.js';
 import { ArticleCounts } from './article-counts.js';
 import { CommentListCache } from './comment-list.cache.js';
+import { CommentReader } from './comment-reader.js';
 import { CommentStream } from './comment-stream.js';
 import { CommentWriter } from './comment-writer.js';
 import { Comment } from './comment.entity.js';
@@ -14,11 +15,12 @@ import { CountsController } from './counts.controller.js';
 import { ListCursors } from './list-cursor.js';
 import { LiveController } from './live.controller.js';
 import { CommentRateLimiter } from './rate-limiter.js';
+import { RankingSnapshots } from './ranking-snapshots.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Comment, Article]), ModeratorsModule, StreamSlotsModule],
   controllers: [CommentsController, LiveController, CountsController],
-  providers: [CommentsService, CommentWriter, CommentListCache, ArticleCounts, CommentRateLimiter, CommentStream, ListCursors],
-  exports: [CommentsService],
+  providers: [CommentsService, CommentWriter, CommentListCache, ArticleCounts, CommentRateLimiter, CommentStream, ListCursors, CommentReader, RankingSnapshots],
+  exports: [CommentsService, CommentReader, CommentStream, CommentListCache],
 })
 export class CommentsModule {}

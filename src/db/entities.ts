@@ -1,6 +1,8 @@
 import { Commenter } from '../auth/commenter.entity.js';
 import { Article } from '../comments/article.entity.js';
 import { Comment } from '../comments/comment.entity.js';
+import { CommentReaction } from '../comments/comment-reaction.entity.js';
+import { CommentRevision } from '../comments/comment-revision.entity.js';
 import { OutboxEntry } from '../comments/outbox.entity.js';
 import { AuditEntry } from '../moderation/audit-entry.entity.js';
 import { CommenterBan } from '../moderation/ban.entity.js';
@@ -9,4 +11,4 @@ import { CommentReport } from '../moderation/report.entity.js';
 import { RuleSetVersion } from '../moderation/rule-set-version.entity.js';
 import { Moderator } from '../moderators/moderator.entity.js';
 
-export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry, RuleSetVersion];
+export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry, RuleSetVersion, CommentRevision, CommentReaction];

@@ -70,25 +70,27 @@ export class FirstDecisions {
       const params: unknown[] = [now];
       const values = decisions.map((t) => {
         const at = params.length;
-        params.push(t.commentId, t.from[0], t.to, t.reason ?? null, t.findings ? JSON.stringify(t.findings) : null, t.textHash ?? null);
-        return `(${[1, 2, 3, 4, 5, 6].map((i) => `$${at + i}`).join(', ')})`;
+        params.push(t.commentId, t.from[0], t.to, t.reason ?? null, t.findings ? JSON.stringify(t.findings) : null, t.textHash ?? null, t.editCount ?? null);
+        return `(${[1, 2, 3, 4, 5, 6].map((i) => `$${at + i}`).join(', ')}, $${at + 7}::int)`;
       });
-      const updated = await this.sql.rows<{ id: string; commenter_id: string; created_at: unknown }>(
+      const updated = await this.sql.rows<{ id: string; commenter_id: string; created_at: unknown; parent_id: string | null }>(
         `UPDATE comments SET status = v.column3, decision_reason = v.column4, decided_at = $1,
                 published_at = CASE WHEN v.column3 = 'published' THEN $1::timestamp ELSE NULL END,
                 findings = COALESCE(v.column5, comments.findings), text_hash = COALESCE(v.column6, comments.text_hash)
            FROM (VALUES ${values.join(', ')}) AS v
-          WHERE comments.id = v.column1 AND comments.status = v.column2
-          RETURNING comments.id AS id, comments.commenter_id AS commenter_id, comments.created_at AS created_at`,
+          WHERE comments.id = v.column1 AND comments.status = v.column2 AND (v.column7 IS NULL OR comments.edit_count = v.column7)
+          RETURNING comments.id AS id, comments.commenter_id AS commenter_id, comments.created_at AS created_at, comments.parent_id AS parent_id`,
         params,
         manager,
       );
       const done = new Map(updated.map((row) => [row.id, this.sql.time(row.created_at)]));
       const applied = decisions.filter((t) => done.has(t.commentId));
       if (applied.length === 0) return done;
+      const to = new Map(applied.map((t) => [t.commentId, t.to]));
       const published = new Map<string, number>();
       for (const t of applied) if (t.to === 'published') published.set(t.articleId!, (published.get(t.articleId!) ?? 0) + 1);
-      const to = new Map(applied.map((t) => [t.commentId, t.to]));
+      const replies = new Map<string, number>();
+      for (const row of updated) if (row.parent_id && to.get(row.id) === 'published') replies.set(row.parent_id, (replies.get(row.parent_id) ?? 0) + 1);
       const counts = historyCounts(updated.map((row) => ({ commenterId: row.commenter_id, from: 'pending', to: to.get(row.id)! })));
       // The log, then the shared rows (commenters, the article's count) last: their locks are held briefly.
       await this.sql.writeAll(
@@ -101,6 +103,9 @@ export class FirstDecisions {
           ...[...published]
             .sort(([a], [b]) => (a < b ? -1 : 1))
             .map(([articleId, n]) => ({ text: 'UPDATE articles SET published_count = published_count + $1::int WHERE id = $2', params: [n, articleId] })),
+          ...[...replies]
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([parentId, n]) => ({ text: 'UPDATE comments SET reply_count = reply_count + $1::int WHERE id = $2', params: [n, parentId] })),
         ],
         manager,
       );
@@ -116,8 +121,8 @@ export class FirstDecisions {
     const params: unknown[] = [now];
     const values = decisions.map((t) => {
       const at = params.length;
-      params.push(t.commentId, t.to, t.reason ?? null, t.findings ? JSON.stringify(t.findings) : null, t.textHash ?? null, t.actor, t.actorId ?? null, t.note ?? null);
-      return `(${[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `$${at + i}`).join(', ')})`;
+      params.push(t.commentId, t.to, t.reason ?? null, t.findings ? JSON.stringify(t.findings) : null, t.textHash ?? null, t.actor, t.actorId ?? null, t.note ?? null, t.editCount ?? null);
+      return `(${[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `$${at + i}`).join(', ')}, $${at + 9}::int)`;
     });
     const rows = await this.sql.rows<{ id: string; created_at: unknown }>(
       `WITH u AS (
@@ -125,8 +130,8 @@ export class FirstDecisions {
                 published_at = CASE WHEN v.column2 = 'published' THEN $1::timestamp ELSE NULL END,
                 findings = COALESCE(v.column4, comments.findings), text_hash = COALESCE(v.column5, comments.text_hash)
            FROM (VALUES ${values.join(', ')}) AS v
-          WHERE comments.id = v.column1 AND comments.status = 'pending'
-          RETURNING comments.id, comments.commenter_id, comments.article_id, comments.created_at,
+          WHERE comments.id = v.column1 AND comments.status = 'pending' AND (v.column9 IS NULL OR comments.edit_count = v.column9)
+          RETURNING comments.id, comments.commenter_id, comments.article_id, comments.created_at, comments.parent_id,
                     v.column2 AS to_status, v.column3 AS reason, v.column6 AS actor, v.column7 AS actor_id, v.column8 AS note),
        logged AS (
          INSERT INTO moderation_log (comment_id, from_status, to_status, actor, actor_id, reason, note, created_at)
@@ -140,7 +145,11 @@ export class FirstDecisions {
        listed AS (
          UPDATE articles SET published_count = published_count + d.n
            FROM (SELECT article_id, COUNT(*) AS n FROM u WHERE to_status = 'published' GROUP BY article_id) d
-          WHERE articles.id = d.article_id)
+          WHERE articles.id = d.article_id),
+       replied AS (
+         UPDATE comments SET reply_count = reply_count + d.n
+           FROM (SELECT parent_id, COUNT(*) AS n FROM u WHERE to_status = 'published' AND parent_id IS NOT NULL GROUP BY parent_id) d
+          WHERE comments.id = d.parent_id)
        SELECT id, created_at FROM u`,
       params,
     );

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type Actor = 'rules' | 'moderator' | 'system';
+/** `author`: the comment's own author (a deletion). */
+export type Actor = 'rules' | 'moderator' | 'system' | 'author';
 
 /** Append-only: one row per status change. */
 @Entity('moderation_log')

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Article } from '../comments/article.entity.js';
 import { Sql } from '../db/sql.js';
 import { Transactions } from '../db/transactions.js';
 import { CommentEvents } from '../comments/comment-events.js';
@@ -9,6 +8,7 @@ import type { Finding } from '../rules/types.js';
 import { AuditEntry, auditRow } from './audit-entry.entity.js';
 import { FirstDecisions } from './first-decisions.js';
 import { historyCounts } from './history-counts.js';
+import { adjustListedCounts } from './listed-counts.js';
 import { ModerationLogEntry, type Actor } from './moderation-log.entity.js';
 
 export interface Transition {
@@ -27,6 +27,8 @@ export interface Transition {
   articleId?: string;
   /** The normalised-text hash the rules computed (stored for the duplicate rules). */
   textHash?: string;
+  /** The text's version (edit_count) the decision was made on: an edit since then makes it a conflict. */
+  editCount?: number;
 }
 
 export type TransitionResult =
@@ -82,6 +84,7 @@ export class ModerationService {
     return this.transactions.run(async (manager): Promise<TransitionResult> => {
       const current = await manager.findOneBy(Comment, { id: t.commentId });
       if (current === null || !t.from.includes(current.status)) return { changed: false, comment: current };
+      if (t.editCount !== undefined && current.editCount !== t.editCount) return { changed: false, comment: current };
       const previous = current.status;
       const reportedOnly = t.publishedOnlyIfReported === true && previous === 'published';
       if (reportedOnly && current.reportedAt == null) return { changed: false, comment: current };
@@ -89,7 +92,8 @@ export class ModerationService {
       const clearsReports = byModerator && previous === 'published' && t.to === 'published' && current.reportedAt != null;
       if (previous === t.to && !clearsReports) return { changed: false, comment: current };
       const now = new Date();
-      const publishedAt = t.to !== 'published' ? null : previous === 'published' ? (current.publishedAt ?? now) : now;
+      // Kept when it leaves the list: a top comment with published replies stays there as a placeholder, in its place.
+      const publishedAt = current.publishedAt ?? (t.to === 'published' ? now : null);
       const update = manager
         .createQueryBuilder()
         .update(Comment)
@@ -103,20 +107,13 @@ export class ModerationService {
           ...(t.textHash ? { textHash: t.textHash } : {}),
         })
         .where('id = :id AND status = :previous', { id: t.commentId, previous });
+      if (t.editCount !== undefined) update.andWhere('edit_count = :editCount', { editCount: t.editCount });
       if (clearsReports || reportedOnly) update.andWhere('reported_at IS NOT NULL');
       if ((await update.execute()).affected !== 1) return { changed: false, comment: await manager.findOneBy(Comment, { id: t.commentId }) };
 
       // A comment HIDE_REPORTED hid was already taken off the article's count.
       const wasCounted = previous === 'published' && current.hiddenAt == null;
-      const delta = (t.to === 'published' ? 1 : 0) - (wasCounted ? 1 : 0);
-      if (delta !== 0) {
-        await manager
-          .createQueryBuilder()
-          .update(Article)
-          .set({ publishedCount: () => `published_count + ${delta}` })
-          .where('id = :id', { id: current.articleId })
-          .execute();
-      }
+      await adjustListedCounts(manager, current, (t.to === 'published' ? 1 : 0) - (wasCounted ? 1 : 0));
       const counts = historyCounts([{ commenterId: current.commenterId, from: previous, to: t.to }]);
       if (counts) await this.sql.run(counts.text, counts.params, manager);
       await manager.insert(ModerationLogEntry, {

@@ -17,6 +17,7 @@ export interface StatusCounts {
   in_review: number;
   published: number;
   rejected: number;
+  deleted: number;
   total: number;
 }
 
@@ -75,7 +76,7 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
 }
 
 export function emptyCounts(): StatusCounts {
-  return { pending: 0, in_review: 0, published: 0, rejected: 0, total: 0 };
+  return { pending: 0, in_review: 0, published: 0, rejected: 0, deleted: 0, total: 0 };
 }
 
 /** The moderators' queues, read by keyset so a moving queue never makes a page skip or repeat. */

@@ -9,6 +9,7 @@ import { RateLimits } from '../common/rate-limits.js';
 import { AppConfig } from '../config.js';
 import { Transactions } from '../db/transactions.js';
 import { AppError } from '../errors.js';
+import { adjustListedCounts } from './listed-counts.js';
 import { AuditEntry, auditRow } from './audit-entry.entity.js';
 import { BansService } from './bans.service.js';
 import { CommentReport, type ReportReason } from './report.entity.js';
@@ -82,14 +83,7 @@ export class ReportsService {
           .where("id = :id AND status = 'published' AND reported_at IS NULL AND report_count >= :threshold", { id: commentId, threshold: this.config.reportThreshold })
           .execute();
         if (reached.affected !== 1) return null;
-        if (hide) {
-          await manager
-            .createQueryBuilder()
-            .update(Article)
-            .set({ publishedCount: () => 'published_count - 1' })
-            .where('id = :id', { id: comment.articleId })
-            .execute();
-        }
+        if (hide) await adjustListedCounts(manager, comment, -1);
         const counted = await manager.findOne(Comment, { select: { id: true, reportCount: true }, where: { id: commentId } });
         const reportCount = counted?.reportCount ?? this.config.reportThreshold;
         await manager.insert(

@@ -6,6 +6,7 @@ import { CommentTextHash1764600000000 } from './1764600000000-comment-text-hash.
 import { RuleSets1764650000000 } from './1764650000000-rule-sets.js';
 import { CommenterCounts1764700000000 } from './1764700000000-commenter-counts.js';
 import { ModeratorCredentialsChanged1764810000000 } from './1764810000000-moderator-credentials-changed.js';
+import { Conversation1764900000000 } from './1764900000000-conversation.js';
 
 /** Every migration, oldest first. The same list runs on SQLite and PostgreSQL. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   RuleSets1764650000000,
   CommenterCounts1764700000000,
   ModeratorCredentialsChanged1764810000000,
+  Conversation1764900000000,
 ];

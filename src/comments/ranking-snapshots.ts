@@ -1,0 +1,81 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AppConfig } from '../config.js';
+import { InjectRedis } from '../redis/redis.module.js';
+
+/** How long a walk through a ranked list may take before its cursor expires. */
+export const SNAPSHOT_TTL_SECONDS = 15 * 60;
+/** A new ranking is taken at most this often per article and sort; first pages in between share it. */
+const REUSE_SECONDS = 10;
+/** Top comments a ranking holds (16 bytes each in Redis). */
+export const MAX_RANKED = 20_000;
+const ID_BYTES = 16;
+
+export interface RankedPage {
+  snapshot: string;
+  ids: string[];
+  /** Ids in the whole ranking. */
+  size: number;
+}
+
+function toBytes(id: string): Buffer {
+  return Buffer.from(id.replaceAll('-', ''), 'hex');
+}
+
+function toId(bytes: Buffer): string {
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Short-lived rankings for the lists sorted by likes or replies: the order is taken once, kept in
+ * Redis as one string of packed ids, and a walk's cursor points into it (id offset), so reactions
+ * that reorder the list mid-walk never make a page repeat or skip a comment. Shared by every
+ * process; bounded: at most one ranking per article and sort every REUSE_SECONDS, each expiring.
+ */
+@Injectable()
+export class RankingSnapshots {
+  private readonly prefix: string;
+
+  constructor(
+    @InjectRedis() private readonly redis: Redis,
+    config: AppConfig,
+  ) {
+    this.prefix = `${config.queuePrefix}:rank`;
+  }
+
+  /** The ranking's first page: the recent one for this list, or a new one taken by `rank`. */
+  async first(list: string, limit: number, rank: () => Promise<string[]>): Promise<RankedPage> {
+    const current = `${this.prefix}:current:${createHash('sha256').update(list).digest('base64url').slice(0, 22)}`;
+    const existing = await this.redis.get(current);
+    if (existing && /^[0-9a-f]{32}$/.test(existing)) {
+      const page = await this.page(existing, 0, limit);
+      if (page) return page;
+    }
+    const ids = (await rank()).slice(0, MAX_RANKED);
+    const snapshot = randomBytes(16).toString('hex');
+    // One page is all there is: no walk to keep steady.
+    if (ids.length <= limit) return { snapshot, ids, size: ids.length };
+    await this.redis
+      .multi()
+      .set(`${this.prefix}:${snapshot}`, Buffer.concat(ids.map(toBytes)), 'EX', SNAPSHOT_TTL_SECONDS)
+      .set(current, snapshot, 'EX', REUSE_SECONDS)
+      .exec();
+    return { snapshot, ids: ids.slice(0, limit), size: ids.length };
+  }
+
+  /** A page of a ranking, or null once it has expired. */
+  async page(snapshot: string, offset: number, limit: number): Promise<RankedPage | null> {
+    const key = `${this.prefix}:${snapshot}`;
+    const [[, bytes], [, size]] = (await this.redis
+      .multi()
+      .getrangeBuffer(key, offset * ID_BYTES, (offset + limit) * ID_BYTES - 1)
+      .strlen(key)
+      .exec()) as [[unknown, Buffer], [unknown, number]];
+    if (!size) return null;
+    const ids: string[] = [];
+    for (let at = 0; at + ID_BYTES <= bytes.length; at += ID_BYTES) ids.push(toId(bytes.subarray(at, at + ID_BYTES)));
+    return { snapshot, ids, size: size / ID_BYTES };
+  }
+}
