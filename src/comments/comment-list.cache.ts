@@ -54,8 +54,9 @@ export class CommentListCache {
     return this.pages.size;
   }
 
-  key(articleId: string, limit: number, cursor: string | undefined): string {
-    return `${articleId}\u0000${limit}\u0000${cursor ?? ''}`;
+  /** A page's key: what it is a page of (article and sort, a thread, the highlights), its limit and cursor. */
+  key(...parts: Array<string | number | undefined>): string {
+    return parts.map((part) => part ?? '').join('\u0000');
   }
 
   get(key: string): CachedPage | undefined {

@@ -61,10 +61,18 @@ export class CommentReader {
     return `${articleId}\u0000${sort}`;
   }
 
+  replyScope(parentId: string): string {
+    return `replies\u0000${parentId}`;
+  }
+
   /** Checks a cursor (before any cache is consulted: only cursors this service gave out make entries). */
   checkCursor(articleId: string, sort: ListSort, cursor: string): void {
     if (sort === 'likes' || sort === 'replies') this.cursors.verifyRank(this.scope(articleId, sort), cursor);
     else this.cursors.verify(this.scope(articleId, sort), cursor);
+  }
+
+  checkReplyCursor(parentId: string, cursor: string): void {
+    this.cursors.verify(this.replyScope(parentId), cursor);
   }
 
   async list(articleId: string, sort: ListSort, limit: number, cursor?: string): Promise<CommentPage> {
@@ -138,7 +146,7 @@ export class CommentReader {
   async replies(parentId: string, limit: number, cursor?: string): Promise<ReplyPage & { articleId: string }> {
     const parent = await this.listedRow(parentId);
     if (!parent || parent.parent_id) throw new AppError('NOT_FOUND', 404, 'No such comment');
-    const scope = `replies\u0000${parentId}`;
+    const scope = this.replyScope(parentId);
     const after = cursor ? this.cursors.verify(scope, cursor) : undefined;
     const params: unknown[] = [parentId, limit + 1];
     let where = '';

@@ -89,8 +89,8 @@ async function insertAll(sql: Sql, items: NewComment[]): Promise<void> {
           },
         ]),
     {
-      text: `INSERT INTO comments (id, article_id, commenter_id, body, status, idempotency_key, created_at) VALUES ${valuesList(items.length, 7)}`,
-      params: items.flatMap(({ comment: c }) => [c.id, c.articleId, c.commenterId, c.body, c.status, c.idempotencyKey, c.createdAt]),
+      text: `INSERT INTO comments (id, article_id, commenter_id, body, status, idempotency_key, created_at, parent_id, reply_to_id) VALUES ${valuesList(items.length, 9)}`,
+      params: items.flatMap(({ comment: c }) => [c.id, c.articleId, c.commenterId, c.body, c.status, c.idempotencyKey, c.createdAt, c.parentId ?? null, c.replyToId ?? null]),
     },
     {
       text: `INSERT INTO outbox (comment_id, created_at) VALUES ${valuesList(items.length, 2)}`,

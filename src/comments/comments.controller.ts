@@ -28,14 +28,17 @@ import { acceptArticleId, acceptIdempotencyKey } from './comment-text.js';
 import {
   AcceptedCommentDto,
   CommentPageDto,
+  HighlightsDto,
+  ReplyPageDto,
   OwnCommentListDto,
   PublishedCommentDto,
   SubmitCommentDto,
   parseOrFail,
   submitCommentSchema,
 } from './comments.dto.js';
-import { ListCursors } from './list-cursor.js';
-import { CommentsService, toOwnComment, type OwnComment, type PublishedComment } from './comments.service.js';
+import { CommentsService, toOwnComment, type OwnComment } from './comments.service.js';
+import { CommentReader, LIST_SORTS, parseSort } from './comment-reader.js';
+import type { ListedComment } from './listed-comment.js';
 
 @ApiTags('comments')
 @Controller('api')
@@ -43,7 +46,7 @@ export class CommentsController {
   constructor(
     private readonly comments: CommentsService,
     private readonly cache: CommentListCache,
-    private readonly cursors: ListCursors,
+    private readonly reader: CommentReader,
     private readonly resolver: CommenterResolver,
     private readonly moderators: ModeratorResolver,
   ) {}
@@ -69,27 +72,76 @@ export class CommentsController {
   ): Promise<AcceptedCommentDto> {
     const input = parseOrFail(submitCommentSchema, body);
     const comment = await this.comments.submit(commenter, acceptArticleId(articleId), input, acceptIdempotencyKey(idempotencyKey));
-    return { id: comment.id, status: comment.status, createdAt: comment.createdAt.toISOString() };
+    const accepted: AcceptedCommentDto = { id: comment.id, status: comment.status, createdAt: comment.createdAt.toISOString() };
+    return comment.parentId ? { ...accepted, parentId: comment.parentId } : accepted;
   }
 
   @Get('articles/:articleId/comments')
-  @ApiOperation({ summary: 'Published comments, newest first (cached; ETag / If-None-Match)' })
+  @ApiOperation({ summary: 'Top-level comments (placeholders for removed ones with replies), in four orders (cached; ETag / If-None-Match)' })
+  @ApiQuery({ name: 'sort', required: false, enum: LIST_SORTS, description: 'newest (default), oldest, likes, replies' })
   @ApiQuery({ name: 'limit', required: false, description: '1–100, default 20' })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page (likes/replies: 410 CURSOR_EXPIRED after 15 minutes)' })
   @ApiOkResponse({ type: CommentPageDto })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'VALIDATION_FAILED (field sort, limit or cursor)' })
   async list(
     @Param('articleId') articleId: string,
+    @Query('sort') sortRaw: string | undefined,
     @Query('limit') limitRaw: string | undefined,
     @Query('cursor') cursor: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const id = acceptArticleId(articleId);
+    const sort = parseSort(sortRaw);
     const limit = parseLimit(limitRaw);
     // Checked before the cache: a page is kept for every distinct cursor.
-    const after = cursor ? this.cursors.verify(id, cursor) : undefined;
-    const key = this.cache.key(id, limit, cursor);
-    const page = this.cache.get(key) ?? this.cache.set(id, key, JSON.stringify(await this.comments.listPublished(id, limit, after)));
+    if (cursor) this.reader.checkCursor(id, sort, cursor);
+    const key = this.cache.key(id, sort, limit, cursor);
+    await this.sendCached(request, reply, key, async () => ({ articleId: id, page: await this.reader.list(id, sort, limit, cursor) }));
+  }
+
+  @Get('articles/:articleId/comments/highlights')
+  @ApiOperation({ summary: "Editor's picks and the best comments (BEST_COMMENTS_COUNT with at least BEST_MIN_LIKES likes)" })
+  @ApiOkResponse({ type: HighlightsDto })
+  async highlights(@Param('articleId') articleId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const id = acceptArticleId(articleId);
+    await this.sendCached(request, reply, this.cache.key(id, 'highlights'), async () => ({ articleId: id, page: await this.reader.highlights(id) }));
+  }
+
+  @Get('comments/:id/replies')
+  @ApiOperation({ summary: "A thread's published replies, oldest first (cached; ETag)" })
+  @ApiQuery({ name: 'limit', required: false, description: '1–100, default 20' })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiOkResponse({ type: ReplyPageDto })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'No such thread in the public list' })
+  async replies(
+    @Param('id') id: string,
+    @Query('limit') limitRaw: string | undefined,
+    @Query('cursor') cursor: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const limit = parseLimit(limitRaw);
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw new AppError('NOT_FOUND', 404, 'No such comment');
+    if (cursor) this.reader.checkReplyCursor(id, cursor);
+    await this.sendCached(request, reply, this.cache.key('replies', id, limit, cursor), async () => {
+      const { articleId, ...page } = await this.reader.replies(id, limit, cursor);
+      return { articleId, page };
+    });
+  }
+
+  /** A public page from the cache, or made and cached; with its ETag, gzip when asked, 304 when unchanged. */
+  private async sendCached(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    make: () => Promise<{ articleId: string; page: unknown }>,
+  ): Promise<void> {
+    let page = this.cache.get(key);
+    if (!page) {
+      const made = await make();
+      page = this.cache.set(made.articleId, key, JSON.stringify(made.page));
+    }
     void reply.header('etag', page.etag).header('cache-control', 'public, max-age=5, stale-while-revalidate=30').header('vary', 'accept-encoding');
     if (request.headers['if-none-match'] === page.etag) {
       await reply.code(304).send();
@@ -111,17 +163,17 @@ export class CommentsController {
     @Param('id') id: string,
     @Req() request: CommenterRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<OwnComment | PublishedComment> {
+  ): Promise<OwnComment | ListedComment> {
     const moderator = await this.moderators.resolveIfModerator(request);
     const viewer = moderator ? null : await this.resolver.resolve(request);
     const comment = /^[0-9a-f-]{36}$/.test(id) ? await this.comments.findById(id) : null;
     // The author's and moderators' view carries status and reason: never kept by a shared cache.
     void reply.header('vary', 'authorization, cookie').header('cache-control', 'no-store');
     if (comment && (moderator || viewer?.id === comment.commenterId)) return toOwnComment(comment);
-    if (!comment || comment.status !== 'published' || comment.hiddenAt) throw new AppError('NOT_FOUND', 404, 'No such comment');
+    const shown = comment ? await this.reader.visible(comment.id) : null;
+    if (!shown) throw new AppError('NOT_FOUND', 404, 'No such comment');
     void reply.header('cache-control', 'public, max-age=5');
-    const author = await this.comments.authorOf(comment);
-    return { id: comment.id, body: comment.body, author, publishedAt: comment.publishedAt!.toISOString() };
+    return shown;
   }
 
   @Get('me/comments')

@@ -11,6 +11,7 @@ export const submitCommentSchema = z
       .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), 'articleUrl must be an absolute http(s) URL')
       .optional(),
     articleTitle: z.string().max(300, 'articleTitle must be at most 300 characters').optional(),
+    parentId: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'parentId must be a comment id').optional(),
   })
   .strict();
 
@@ -37,12 +38,15 @@ export class SubmitCommentDto {
   body!: string;
   @ApiPropertyOptional({ description: 'Recorded when the article is created by its first comment' }) articleUrl?: string;
   @ApiPropertyOptional() articleTitle?: string;
+  @ApiPropertyOptional({ description: 'Reply to this published comment of the same article (a reply to a reply joins its thread)', format: 'uuid' })
+  parentId?: string;
 }
 
 export class AcceptedCommentDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ['pending'] }) status!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiPropertyOptional({ description: "A reply's thread (its top comment); absent for a top comment" }) parentId?: string;
 }
 
 export class AuthorDto {
@@ -52,18 +56,42 @@ export class AuthorDto {
   @ApiProperty({ enum: ['twitter', 'facebook'] }) provider!: string;
 }
 
+export class ReplyToDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() displayName!: string;
+}
+
 export class PublishedCommentDto {
   @ApiProperty() id!: string;
-  @ApiProperty() body!: string;
-  @ApiProperty({ type: AuthorDto }) author!: AuthorDto;
+  @ApiProperty({ type: String, nullable: true, description: "A reply's thread (its top comment); null for a top comment" }) parentId!: string | null;
+  @ApiProperty({ type: ReplyToDto, nullable: true, description: 'The reply this one answers (the mention)' }) replyTo!: ReplyToDto | null;
+  @ApiProperty({ type: String, nullable: true, description: 'null for a placeholder' }) body!: string | null;
+  @ApiProperty({ type: AuthorDto, nullable: true, description: 'null for a placeholder' }) author!: AuthorDto | null;
   @ApiProperty({ format: 'date-time' }) publishedAt!: string;
+  @ApiProperty({ description: 'Published replies (top comments)' }) replyCount!: number;
+  @ApiProperty() likes!: number;
+  @ApiProperty() dislikes!: number;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'When an edited text was published' }) editedAt!: string | null;
+  @ApiProperty({ description: "An editor's pick" }) featured!: boolean;
+  @ApiProperty({ description: 'A placeholder: the comment left the list but its published replies keep its thread' }) deleted!: boolean;
 }
 
 export class CommentPageDto {
   @ApiProperty({ type: [PublishedCommentDto] }) items!: PublishedCommentDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next (older) page' }) nextCursor!: string | null;
-  @ApiProperty({ description: 'Published comments on the article' }) total!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= (with the same sort) for the next page' }) nextCursor!: string | null;
+  @ApiProperty({ description: 'Published comments on the article, replies included' }) total!: number;
   @ApiProperty({ description: 'False once a moderator has closed comments on the article' }) commentsOpen!: boolean;
+}
+
+export class ReplyPageDto {
+  @ApiProperty({ type: [PublishedCommentDto] }) items!: PublishedCommentDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+  @ApiProperty({ description: "The thread's published replies" }) total!: number;
+}
+
+export class HighlightsDto {
+  @ApiProperty({ type: [PublishedCommentDto], description: "Editor's picks, newest pick first" }) featured!: PublishedCommentDto[];
+  @ApiProperty({ type: [PublishedCommentDto], description: 'Top comments with at least BEST_MIN_LIKES likes, by likes − dislikes' }) best!: PublishedCommentDto[];
 }
 
 export class OwnCommentDto {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { AuthService } from '../auth/auth.service.js';
 import { batchedLookup } from '../db/batched-lookup.js';
 import { Sql, placeholders } from '../db/sql.js';
 import type { Commenter } from '../auth/commenter.entity.js';
@@ -14,23 +13,7 @@ import { Article } from './article.entity.js';
 import { acceptCommentText } from './comment-text.js';
 import { Comment } from './comment.entity.js';
 import type { SubmitCommentInput } from './comments.dto.js';
-import { ListCursors, type ListPosition } from './list-cursor.js';
 import { CommentRateLimiter } from './rate-limiter.js';
-
-export interface PublishedComment {
-  id: string;
-  body: string;
-  author: { id: string; displayName: string; avatarUrl: string | null; provider: string };
-  publishedAt: string;
-}
-
-export interface CommentPage {
-  items: PublishedComment[];
-  nextCursor: string | null;
-  total: number;
-  /** False once a moderator has closed comments on the article: the widget hides its form. */
-  commentsOpen: boolean;
-}
 
 export interface OwnComment {
   id: string;
@@ -54,6 +37,23 @@ export function toOwnComment(comment: Comment): OwnComment {
   };
 }
 
+interface ParentFacts {
+  id: string;
+  articleId: string;
+  parentId: string | null;
+  /** Published and not hidden: a reader can answer it. */
+  shown: boolean;
+}
+
+/** Why a reply cannot be taken, or null: the parent must be a comment of this article that is still shown. */
+function parentRefusal(parent: ParentFacts | null, articleId: string): AppError | null {
+  if (!parent || parent.articleId !== articleId) {
+    return new AppError('VALIDATION_FAILED', 400, 'parentId is not a comment of this article', { field: 'parentId' });
+  }
+  if (!parent.shown) return new AppError('PARENT_NOT_AVAILABLE', 409, 'The comment you are replying to is no longer published');
+  return null;
+}
+
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; driverError?: { code?: string } };
   const code = e.driverError?.code ?? e.code;
@@ -69,9 +69,7 @@ export class CommentsService {
     private readonly writer: CommentWriter,
     private readonly rateLimiter: CommentRateLimiter,
     private readonly relay: OutboxRelay,
-    private readonly auth: AuthService,
     private readonly bans: BansService,
-    private readonly cursors: ListCursors,
   ) {}
 
   /**
@@ -84,15 +82,17 @@ export class CommentsService {
     const id = newCommentId();
     const rateKey = idempotencyKey ? `key:${idempotencyKey}` : id;
     // Three independent lookups at once (one round trip of waiting instead of three).
-    const [earlier, open, rate] = await Promise.all([
+    const [earlier, open, rate, parent] = await Promise.all([
       idempotencyKey ? this.comments.findOneBy({ commenterId: commenter.id, idempotencyKey }) : null,
       this.articleOpen(articleId),
       this.rateLimiter.take(commenter.id, rateKey),
+      input.parentId ? this.parentOf(input.parentId) : null,
     ]);
     if (earlier) return earlier; // its slot was counted when it was accepted
-    if (open === false) {
+    const refusal = open === false ? new AppError('COMMENTS_CLOSED', 403, 'Comments are closed on this article') : input.parentId ? parentRefusal(parent, articleId) : null;
+    if (refusal) {
       if (rate.allowed) await this.rateLimiter.release(commenter.id, rateKey); // only accepted comments count
-      throw new AppError('COMMENTS_CLOSED', 403, 'Comments are closed on this article');
+      throw refusal;
     }
     if (!rate.allowed) {
       throw new AppError(
@@ -114,6 +114,9 @@ export class CommentsService {
       decisionReason: null,
       findings: null,
       idempotencyKey,
+      // Two levels: a reply to a reply joins its thread and names the reply it answers.
+      parentId: parent ? (parent.parentId ?? parent.id) : null,
+      replyToId: parent?.parentId ? parent.id : null,
       createdAt: now,
       decidedAt: null,
       publishedAt: null,
@@ -146,52 +149,25 @@ export class CommentsService {
     return comment;
   }
 
+  /** A reply's parent, as the checks need it. Concurrent submissions share one query. */
+  private readonly parentOf = batchedLookup(async (ids) => {
+    const rows = await this.sql.rows<{ id: string; article_id: string; parent_id: string | null; status: string; hidden_at: unknown }>(
+      `SELECT id, article_id, parent_id, status, hidden_at FROM comments WHERE id IN (${placeholders(ids.length)})`,
+      ids,
+    );
+    return new Map(
+      rows.map((row): [string, ParentFacts] => [
+        row.id,
+        { id: row.id, articleId: row.article_id, parentId: row.parent_id, shown: row.status === 'published' && row.hidden_at == null },
+      ]),
+    );
+  });
+
   /** Whether an article takes comments (null: not created yet). Concurrent submissions share one query. */
   private readonly articleOpen = batchedLookup(async (ids) => {
     const rows = await this.sql.rows<{ id: string; comments_open: unknown }>(`SELECT id, comments_open FROM articles WHERE id IN (${placeholders(ids.length)})`, ids);
     return new Map(rows.map((row) => [row.id, this.sql.bool(row.comments_open)]));
   });
-
-  /** Published comments, newest first, by keyset: concurrent publishing never makes a page skip or repeat. */
-  async listPublished(articleId: string, limit: number, after?: ListPosition): Promise<CommentPage> {
-    const query = this.comments
-      .createQueryBuilder('c')
-      .innerJoin('commenters', 'm', 'm.id = c.commenter_id')
-      .select(['c.id AS id', 'c.body AS body', 'c.published_at AS published_at'])
-      .addSelect(['m.id AS author_id', 'm.display_name AS display_name', 'm.avatar_url AS avatar_url', 'm.provider AS provider'])
-      .where('c.article_id = :articleId AND c.status = :status AND c.hidden_at IS NULL', { articleId, status: 'published' })
-      .orderBy('c.published_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(limit + 1);
-    if (after) {
-      const at = this.sql.timeParam(after.publishedAt);
-      query.andWhere('(c.published_at < :at OR (c.published_at = :at AND c.id < :afterId))', { at, afterId: after.id });
-    }
-    const [rows, article] = await Promise.all([query.getRawMany<Record<string, unknown>>(), this.articles.findOneBy({ id: articleId })]);
-    const items = rows.slice(0, limit).map((row) => ({
-      id: row.id as string,
-      body: row.body as string,
-      author: {
-        id: row.author_id as string,
-        displayName: row.display_name as string,
-        avatarUrl: (row.avatar_url as string | null) ?? null,
-        provider: row.provider as string,
-      },
-      publishedAt: this.sql.time(row.published_at).toISOString(),
-    }));
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor: rows.length > limit && last ? this.cursors.sign(articleId, { publishedAt: new Date(last.publishedAt), id: last.id }) : null,
-      total: article?.publishedCount ?? 0,
-      commentsOpen: article?.commentsOpen ?? true,
-    };
-  }
-
-  async authorOf(comment: Comment): Promise<PublishedComment['author']> {
-    const author = await this.auth.findById(comment.commenterId);
-    return { id: comment.commenterId, displayName: author?.displayName ?? '', avatarUrl: author?.avatarUrl ?? null, provider: author?.provider ?? '' };
-  }
 
   findById(id: string): Promise<Comment | null> {
     return this.comments.findOneBy({ id });
