@@ -131,7 +131,20 @@ describe.each(DATABASES)('widget routes on %s', (kind) => {
     expect(event).toEqual({
       type: 'published',
       total: 1,
-      comment: { id: commentId, body: 'Live and clean', author: { id: r.id, displayName: 'Live Reader', avatarUrl: expect.any(String), provider: 'twitter' }, publishedAt: expect.any(String) },
+      comment: {
+        id: commentId,
+        parentId: null,
+        replyTo: null,
+        body: 'Live and clean',
+        author: { id: r.id, displayName: 'Live Reader', avatarUrl: expect.any(String), provider: 'twitter' },
+        publishedAt: expect.any(String),
+        replyCount: 0,
+        likes: 0,
+        dislikes: 0,
+        editedAt: null,
+        featured: false,
+        deleted: false,
+      },
     });
     expect(JSON.stringify(event)).not.toMatch(/status|findings|reason|idempotency/i);
 
@@ -143,7 +156,7 @@ describe.each(DATABASES)('widget routes on %s', (kind) => {
         expect((await desk.api.post(`/api/moderation/comments/${commentId}/reject`, { reason: 'off_topic', expectedStatus: 'published' })).status).toBe(200);
       },
     );
-    expect(removed.find((e) => e.event === 'removed')!.data).toEqual({ type: 'removed', id: commentId, total: 0 });
+    expect(removed.find((e) => e.event === 'removed')!.data).toEqual({ type: 'removed', id: commentId, parentId: null, total: 0, placeholder: null });
   });
 
   test('GET /api/articles/{id}/events with a bad article id: 400', async () => {
