@@ -122,7 +122,7 @@ export class CommentReader {
     const next = offset + page.ids.length;
     return {
       items: await this.byIds(page.ids, LISTED),
-      nextCursor: next < page.size ? this.cursors.signRank(scope, { snapshot: page.snapshot, offset: next }) : null,
+      nextCursor: page.snapshot && next < page.size ? this.cursors.signRank(scope, { snapshot: page.snapshot, offset: next }) : null,
     };
   }
 

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config.js';
+import { AppError } from '../errors.js';
 import { InjectRedis } from '../redis/redis.module.js';
 
 /** How long a walk through a ranked list may take before its cursor expires. */
@@ -13,7 +14,8 @@ export const MAX_RANKED = 20_000;
 const ID_BYTES = 16;
 
 export interface RankedPage {
-  snapshot: string;
+  /** Null when nothing was stored: the ranking fits one page, or Redis is away. */
+  snapshot: string | null;
   ids: string[];
   /** Ids in the whole ranking. */
   size: number;
@@ -37,6 +39,7 @@ function toId(bytes: Buffer): string {
 @Injectable()
 export class RankingSnapshots {
   private readonly prefix: string;
+  private readonly log = new Logger(RankingSnapshots.name);
 
   constructor(
     @InjectRedis() private readonly redis: Redis,
@@ -48,31 +51,39 @@ export class RankingSnapshots {
   /** The ranking's first page: the recent one for this list, or a new one taken by `rank`. */
   async first(list: string, limit: number, rank: () => Promise<string[]>): Promise<RankedPage> {
     const current = `${this.prefix}:current:${createHash('sha256').update(list).digest('base64url').slice(0, 22)}`;
-    const existing = await this.redis.get(current);
+    const existing = await this.redis.get(current).catch(() => null);
     if (existing && /^[0-9a-f]{32}$/.test(existing)) {
-      const page = await this.page(existing, 0, limit);
+      const page = await this.page(existing, 0, limit).catch(() => null);
       if (page) return page;
     }
     const ids = (await rank()).slice(0, MAX_RANKED);
-    const snapshot = randomBytes(16).toString('hex');
     // One page is all there is: no walk to keep steady.
-    if (ids.length <= limit) return { snapshot, ids, size: ids.length };
-    await this.redis
-      .multi()
-      .set(`${this.prefix}:${snapshot}`, Buffer.concat(ids.map(toBytes)), 'EX', SNAPSHOT_TTL_SECONDS)
-      .set(current, snapshot, 'EX', REUSE_SECONDS)
-      .exec();
+    if (ids.length <= limit) return { snapshot: null, ids, size: ids.length };
+    const snapshot = randomBytes(16).toString('hex');
+    try {
+      await this.redis
+        .multi()
+        .set(`${this.prefix}:${snapshot}`, Buffer.concat(ids.map(toBytes)), 'EX', SNAPSHOT_TTL_SECONDS)
+        .set(current, snapshot, 'EX', REUSE_SECONDS)
+        .exec();
+    } catch (err) {
+      // Redis away: the first page is still right; only the walk beyond it waits for Redis.
+      this.log.warn({ err: (err as Error).message }, 'ranking not stored (Redis unavailable): first page only');
+      return { snapshot: null, ids: ids.slice(0, limit), size: limit };
+    }
     return { snapshot, ids: ids.slice(0, limit), size: ids.length };
   }
 
   /** A page of a ranking, or null once it has expired. */
   async page(snapshot: string, offset: number, limit: number): Promise<RankedPage | null> {
     const key = `${this.prefix}:${snapshot}`;
-    const [[, bytes], [, size]] = (await this.redis
-      .multi()
-      .getrangeBuffer(key, offset * ID_BYTES, (offset + limit) * ID_BYTES - 1)
-      .strlen(key)
-      .exec()) as [[unknown, Buffer], [unknown, number]];
+    let replies;
+    try {
+      replies = await this.redis.multi().getrangeBuffer(key, offset * ID_BYTES, (offset + limit) * ID_BYTES - 1).strlen(key).exec();
+    } catch {
+      throw new AppError('SERVICE_UNAVAILABLE', 503, 'The ranking cannot be read just now; try again shortly', {}, { 'retry-after': '5' });
+    }
+    const [[, bytes], [, size]] = replies as [[unknown, Buffer], [unknown, number]];
     if (!size) return null;
     const ids: string[] = [];
     for (let at = 0; at + ID_BYTES <= bytes.length; at += ID_BYTES) ids.push(toId(bytes.subarray(at, at + ID_BYTES)));
