@@ -40,6 +40,12 @@ describe.each(DATABASES)('comments on %s', (kind) => {
         body: '좋은 기사 감사합니다. Thanks for the reporting!',
         author: { id: r.id, displayName: expect.any(String), avatarUrl: expect.any(String), provider: 'twitter' },
         publishedAt: expect.any(String),
+        parentId: null,
+        replyCount: 0,
+        likes: 0,
+        dislikes: 0,
+        editedAt: null,
+        featured: false,
       },
     ]);
     // anyone may read a published comment

@@ -12,7 +12,7 @@ export interface CommentChanged {
   commentId: string;
   from: CommentStatus | null;
   to: CommentStatus;
-  /** Who decided: 'rules', 'moderator' (actorId = the moderator's id) or 'system'. */
+  /** Who decided: 'rules', 'moderator' (actorId = the moderator's id), 'system' or 'author' (an edit sent it back to pending, or a deletion). */
   actor?: string;
   actorId?: string | null;
   reason?: string | null;
@@ -37,6 +37,15 @@ export interface CommentFeatured {
   featured: boolean;
 }
 
+/** A published comment's edit was held for review (the public keeps the published text): a new review-queue item. */
+export interface CommentRevised {
+  type: 'comment.revised';
+  articleId: string;
+  commentId: string;
+  revisionId: string;
+  status: 'in_review';
+}
+
 /** A published comment reached REPORT_THRESHOLD and entered the `reported` queue. */
 export interface CommentReported {
   type: 'comment.reported';
@@ -55,7 +64,7 @@ export interface ArticleChanged {
   moderationMode: ModerationMode | null;
 }
 
-export type CommentEvent = CommentChanged | CommentReported | ArticleChanged | CommentReacted | CommentFeatured;
+export type CommentEvent = CommentChanged | CommentReported | ArticleChanged | CommentReacted | CommentFeatured | CommentRevised;
 
 /**
  * Whether a comment's change shows in the public list: published or unpublished (an edit's text

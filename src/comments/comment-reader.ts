@@ -189,6 +189,12 @@ export class CommentReader {
     return row ? toListed(row, this.sql) : null;
   }
 
+  /** A comment's thread (null for a top comment or an unknown id), whatever its status. */
+  async threadOf(id: string): Promise<string | null> {
+    const [row] = await this.sql.rows<{ parent_id: string | null }>('SELECT parent_id FROM comments WHERE id = $1', [id]);
+    return row?.parent_id ?? null;
+  }
+
   /** Whether the public can see this comment itself (not a placeholder). */
   async visible(id: string): Promise<ListedComment | null> {
     const item = await this.item(id);

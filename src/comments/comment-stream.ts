@@ -101,7 +101,9 @@ export class CommentStream implements OnModuleDestroy {
     } else if (shown) {
       out = { type: 'published', comment, total };
     } else {
-      out = { type: 'removed', id: event.commentId, parentId: comment?.parentId ?? null, total, placeholder: comment };
+      // A removed reply is not in any list any more: its thread is read from the row.
+      const parentId = comment ? comment.parentId : await this.reader.threadOf(event.commentId);
+      out = { type: 'removed', id: event.commentId, parentId, total, placeholder: comment };
     }
     this.broadcast(event.articleId, out);
   }

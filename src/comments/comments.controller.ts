@@ -36,7 +36,8 @@ import {
   parseOrFail,
   submitCommentSchema,
 } from './comments.dto.js';
-import { CommentsService, toOwnComment, type OwnComment } from './comments.service.js';
+import { CommentEdits } from './comment-edits.js';
+import { CommentsService, type OwnComment } from './comments.service.js';
 import { CommentReader, LIST_SORTS, parseSort } from './comment-reader.js';
 import type { ListedComment } from './listed-comment.js';
 
@@ -49,6 +50,7 @@ export class CommentsController {
     private readonly reader: CommentReader,
     private readonly resolver: CommenterResolver,
     private readonly moderators: ModeratorResolver,
+    private readonly edits: CommentEdits,
   ) {}
 
   @Post('articles/:articleId/comments')
@@ -169,7 +171,7 @@ export class CommentsController {
     const comment = /^[0-9a-f-]{36}$/.test(id) ? await this.comments.findById(id) : null;
     // The author's and moderators' view carries status and reason: never kept by a shared cache.
     void reply.header('vary', 'authorization, cookie').header('cache-control', 'no-store');
-    if (comment && (moderator || viewer?.id === comment.commenterId)) return toOwnComment(comment);
+    if (comment && (moderator || viewer?.id === comment.commenterId)) return (await this.edits.ownViews([comment]))[0]!;
     const shown = comment ? await this.reader.visible(comment.id) : null;
     if (!shown) throw new AppError('NOT_FOUND', 404, 'No such comment');
     void reply.header('cache-control', 'public, max-age=5');
@@ -189,6 +191,6 @@ export class CommentsController {
   ): Promise<{ items: OwnComment[] }> {
     void reply.header('cache-control', 'no-store');
     const article = articleId === undefined ? undefined : acceptArticleId(articleId);
-    return { items: (await this.comments.recentOf(commenter.id, 50, article)).map(toOwnComment) };
+    return { items: await this.edits.ownViews(await this.comments.recentOf(commenter.id, 50, article)) };
   }
 }

@@ -17,6 +17,9 @@ export const submitCommentSchema = z
 
 export type SubmitCommentInput = z.infer<typeof submitCommentSchema>;
 
+/** PATCH /api/comments/{id}: the author's new text (the same rules as a new comment's). */
+export const editCommentSchema = z.object({ body: z.string({ message: 'body must be a string' }) }).strict();
+
 export function parseOrFail<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
@@ -97,11 +100,28 @@ export class HighlightsDto {
 export class OwnCommentDto {
   @ApiProperty() id!: string;
   @ApiProperty() articleId!: string;
-  @ApiProperty() body!: string;
-  @ApiProperty({ enum: ['pending', 'in_review', 'published', 'rejected'] }) status!: string;
+  @ApiProperty({ type: String, nullable: true, description: "A reply's thread (its top comment); null for a top comment" }) parentId!: string | null;
+  @ApiProperty({ description: 'Its text now (a published comment: the public text, while an edit waits in pendingBody)' }) body!: string;
+  @ApiProperty({ enum: ['pending', 'in_review', 'published', 'rejected', 'deleted'] }) status!: string;
   @ApiProperty({ type: String, nullable: true, description: 'Why it was rejected (rejected comments only)' }) reason!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) publishedAt!: string | null;
+  @ApiProperty({ description: 'Edits made (at most 3)' }) editCount!: number;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: "When an edit's text was last published" }) editedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'Until when it can be edited (EDIT_WINDOW_SECONDS after posting); null once it cannot (rejected, deleted, 3 edits made)',
+  })
+  editableUntil!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "A published comment's edit waiting for moderation: the new text, not public yet" })
+  pendingBody!: string | null;
+}
+
+export class EditCommentDto {
+  @ApiProperty({ description: 'The new text: at most 250 user-perceived characters after NFC and trimming', example: '좋은 기사 감사합니다. (수정)' })
+  body!: string;
 }
 
 export class OwnCommentListDto {

@@ -18,22 +18,42 @@ import { CommentRateLimiter } from './rate-limiter.js';
 export interface OwnComment {
   id: string;
   articleId: string;
+  /** A reply's thread (its top comment); null for a top comment. */
+  parentId: string | null;
   body: string;
   status: Comment['status'];
   reason: string | null;
   createdAt: string;
   publishedAt: string | null;
+  editCount: number;
+  /** When an edit's text was last published. */
+  editedAt: string | null;
+  /** Until when the author may edit it; null once they cannot (rejected, deleted, no edits left). */
+  editableUntil: string | null;
+  /** A published comment's edit waiting for moderation: the text the author wrote (the public still sees `body`). */
+  pendingBody: string | null;
 }
 
-export function toOwnComment(comment: Comment): OwnComment {
+/** What the author's view needs beyond the comment (CommentEdits.ownViews gathers it). */
+export interface OwnEditState {
+  editableUntil: string | null;
+  pendingBody: string | null;
+}
+
+export function toOwnComment(comment: Comment, edits: OwnEditState): OwnComment {
   return {
     id: comment.id,
     articleId: comment.articleId,
+    parentId: comment.parentId ?? null,
     body: comment.body,
     status: comment.status,
     reason: comment.status === 'rejected' ? comment.decisionReason : null,
     createdAt: comment.createdAt.toISOString(),
     publishedAt: comment.publishedAt?.toISOString() ?? null,
+    editCount: comment.editCount ?? 0,
+    editedAt: comment.editedAt?.toISOString() ?? null,
+    editableUntil: edits.editableUntil,
+    pendingBody: edits.pendingBody,
   };
 }
 

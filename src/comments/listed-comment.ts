@@ -10,14 +10,15 @@ export interface CommentAuthor {
 /**
  * A comment as the public sees it, in lists, replies, highlights and the live stream. A top comment
  * that left the list while it has published replies stays as a placeholder: `deleted: true`, no
- * body, no author, so its thread stays readable.
+ * body, no author, so its thread stays readable. `replyTo` and `deleted` appear only where they
+ * apply, so a plain item has exactly the fields every item has.
  */
 export interface ListedComment {
   id: string;
   /** The thread's top comment, for a reply; null for a top comment. */
   parentId: string | null;
-  /** The reply this one answers (the mention), when it answers a reply rather than the top comment. */
-  replyTo: { id: string; displayName: string } | null;
+  /** The reply this one answers (the mention): only on a reply that answers another reply. */
+  replyTo?: { id: string; displayName: string };
   body: string | null;
   author: CommentAuthor | null;
   publishedAt: string;
@@ -29,7 +30,8 @@ export interface ListedComment {
   editedAt: string | null;
   /** An editor's pick. */
   featured: boolean;
-  deleted: boolean;
+  /** Only on a placeholder (true). */
+  deleted?: true;
 }
 
 /** What a comment needs to be shown publicly: published and not hidden after reports. */
@@ -59,7 +61,7 @@ export function toListed(row: ListedRow, sql: Sql): ListedComment {
   return {
     id: row.id as string,
     parentId: (row.parent_id as string | null) ?? null,
-    replyTo: replyToId ? { id: replyToId, displayName: (row.reply_to_name as string | null) ?? '' } : null,
+    ...(replyToId ? { replyTo: { id: replyToId, displayName: (row.reply_to_name as string | null) ?? '' } } : {}),
     body: visible ? (row.body as string) : null,
     author: visible
       ? { id: row.author_id as string, displayName: row.display_name as string, avatarUrl: (row.avatar_url as string | null) ?? null, provider: row.provider as string }
@@ -70,6 +72,6 @@ export function toListed(row: ListedRow, sql: Sql): ListedComment {
     dislikes: Number(row.dislikes ?? 0),
     editedAt: visible && row.edited_at != null ? sql.time(row.edited_at).toISOString() : null,
     featured: visible && row.featured_at != null,
-    deleted: !visible,
+    ...(visible ? {} : { deleted: true as const }),
   };
 }

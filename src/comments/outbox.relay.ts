@@ -2,8 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, type Repository } from 'typeorm';
 import { Sql, placeholders } from '../db/sql.js';
-import { ModerationQueue } from '../moderation/moderation.queue.js';
-import { OutboxEntry } from './outbox.entity.js';
+import { ModerationQueue, type QueuedText } from '../moderation/moderation.queue.js';
 import { Comment } from './comment.entity.js';
 import { AppConfig } from '../config.js';
 import { requestLogger } from '../logger.js';
@@ -19,12 +18,13 @@ const ORPHAN_AGE_MS = 2000;
  * Moves outbox rows into the `moderation` queue. A submit kicks it at once (the fast path: rows
  * written by this process, flushed in batches); a sweep every second picks up rows left behind
  * by a crash or by a Redis outage, from any process. Adding twice is harmless: the job id is the
- * comment id and moderation is idempotent.
+ * comment id (with its edit's version, jobId()) and moderation is idempotent.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(OutboxRelay.name);
-  private pending = new Set<string>();
+  /** Comment id → the text's version (edit_count) to judge. */
+  private pending = new Map<string, number>();
   private running?: Promise<void>;
   private again = false;
   private sweeper?: NodeJS.Timeout;
@@ -33,7 +33,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private lastStuckCheck = Date.now();
 
   constructor(
-    @InjectRepository(OutboxEntry) private readonly outbox: Repository<OutboxEntry>,
     @InjectRepository(Comment) private readonly comments: Repository<Comment>,
     private readonly config: AppConfig,
     private readonly sql: Sql,
@@ -54,9 +53,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await within(this.running ?? Promise.resolve(), 3000);
   }
 
-  /** Called once a comment and its outbox row are committed. */
-  kick(commentId: string): void {
-    this.pending.add(commentId);
+  /** Called once a comment (or its edit, `version` = its edit_count) and its outbox row are committed. */
+  kick(commentId: string, version = 0): void {
+    this.pending.set(commentId, Math.max(version, this.pending.get(commentId) ?? 0));
     this.schedule();
   }
 
@@ -79,9 +78,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async round(): Promise<void> {
     while (this.pending.size > 0) {
-      const ids = [...this.pending].slice(0, BATCH);
-      ids.forEach((id) => this.pending.delete(id));
-      if (!(await this.publish(ids))) break; // kept in the outbox for the sweep
+      const texts = [...this.pending].slice(0, BATCH).map(([commentId, version]) => ({ commentId, version }));
+      texts.forEach(({ commentId }) => this.pending.delete(commentId));
+      if (!(await this.publish(texts))) break; // kept in the outbox for the sweep
     }
     if (this.sweepDue) {
       this.sweepDue = false;
@@ -99,15 +98,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const periodMs = this.config.pendingRetryAfterSeconds * 1000;
     const mine = await this.redis.set(`${this.config.queuePrefix}:requeue-stuck`, String(process.pid), 'PX', Math.max(1000, periodMs - 500), 'NX').catch(() => null);
     if (mine !== 'OK') return;
-    const stuck = await this.comments.find({
-      select: { id: true },
-      where: { status: 'pending', createdAt: LessThan(new Date(Date.now() - this.config.pendingRetryAfterSeconds * 1000)) },
-      order: { createdAt: 'ASC' },
-      take: BATCH,
-    });
+    const before = new Date(Date.now() - this.config.pendingRetryAfterSeconds * 1000);
+    const [comments, edits] = await Promise.all([
+      this.comments.find({ select: { id: true }, where: { status: 'pending', createdAt: LessThan(before) }, order: { createdAt: 'ASC' }, take: BATCH }),
+      // A published comment's edit waits in its revision, not in the comment's status.
+      this.sql.rows<{ comment_id: string }>("SELECT DISTINCT comment_id FROM comment_revisions WHERE status = 'pending' AND created_at < $1 LIMIT $2", [before, BATCH]),
+    ]);
+    const stuck = [...new Set([...comments.map((c) => c.id), ...edits.map((row) => row.comment_id)])];
     if (stuck.length === 0) return;
     try {
-      await this.queue.requeue(stuck.map((c) => c.id));
+      await this.queue.requeue(stuck);
       this.log.warn({ count: stuck.length }, 'requeued comments still pending after PENDING_RETRY_AFTER');
     } catch {
       // Redis still away: the next check tries again.
@@ -117,19 +117,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Rows from crashed processes, and everything held back while Redis was away. */
   private async sweep(): Promise<void> {
     for (;;) {
-      const rows = await this.outbox.find({
-        where: { createdAt: LessThan(new Date(Date.now() - (this.redisDown ? 0 : ORPHAN_AGE_MS))) },
-        order: { id: 'ASC' },
-        take: BATCH,
-      });
-      if (rows.length === 0 || !(await this.publish(rows.map((row) => row.commentId))) || rows.length < BATCH) return;
+      const rows = await this.sql.rows<{ comment_id: string; version: unknown }>(
+        `SELECT o.comment_id, COALESCE(c.edit_count, 0) AS version FROM outbox o LEFT JOIN comments c ON c.id = o.comment_id
+          WHERE o.created_at < $1 ORDER BY o.id ASC LIMIT $2`,
+        [new Date(Date.now() - (this.redisDown ? 0 : ORPHAN_AGE_MS)), BATCH],
+      );
+      if (rows.length === 0 || !(await this.publish(rows.map((row) => ({ commentId: row.comment_id, version: Number(row.version) })))) || rows.length < BATCH) return;
     }
   }
 
-  private async publish(commentIds: string[]): Promise<boolean> {
-    if (commentIds.length === 0) return true;
+  private async publish(texts: QueuedText[]): Promise<boolean> {
+    if (texts.length === 0) return true;
+    const commentIds = texts.map((text) => text.commentId);
     try {
-      await this.queue.addAll(commentIds);
+      await this.queue.addAll(texts);
     } catch (err) {
       if (!this.redisDown) this.log.warn({ err: (err as Error).message, held: commentIds.length }, 'queue unavailable: comments held in the outbox');
       this.redisDown = true;

@@ -34,6 +34,10 @@ export function toLiveEvents(e: AnyCommentEvent): LiveEvent[] {
   if (e.type === 'comment.reported' && typeof e.commentId === 'string') {
     return [{ event: 'item', data: { commentId: e.commentId, articleId: String(e.articleId ?? ''), queue: 'reported' } }];
   }
+  // A published comment's edit held by the rules: the comment joins the review queue (its status stays published).
+  if (e.type === 'comment.revised' && typeof e.commentId === 'string') {
+    return [{ event: 'item', data: { commentId: e.commentId, articleId: String(e.articleId ?? ''), queue: 'review' } }];
+  }
   if (e.type !== 'comment.changed') return [];
   const c = e as CommentChanged;
   const out: LiveEvent[] = [];

@@ -6,8 +6,10 @@ export type JsonValue = string | number | boolean | null | object[];
 export type AuditAction =
   | 'article.update'
   | 'comment.approve'
+  | 'comment.feature'
   | 'comment.reject'
   | 'comment.reported'
+  | 'comment.unfeature'
   | 'commenter.ban'
   | 'commenter.unban'
   | 'moderator.add'

@@ -12,12 +12,16 @@ export interface Decision {
   reason?: RejectReason;
   note?: string;
   expectedStatus?: CommentStatus;
+  /** The text the moderator read (the latest revision; null: never edited): an edit since is a conflict. */
+  revisionId?: string | null;
 }
 
 /*
  * With expectedStatus (the status the moderator saw), approve: from review, rejected (a reversal),
  * pending (ahead of the rules) or published (clears the reports of a reported one); reject: from
- * review, pending or published (a removal). Anything else now is a 409 with the state.
+ * review, pending or published (a removal). Anything else now is a 409 with the state. A deleted
+ * comment is never moved. On a published comment whose edit waits, both decide the edit
+ * (ModerationService): approve publishes its text, reject takes the comment out of the list.
  */
 const FROM: Record<DecisionAction, readonly CommentStatus[]> = {
   approve: ['in_review', 'rejected', 'pending', 'published'],
@@ -52,12 +56,13 @@ export class DecisionsService {
       actorId: moderatorId,
       reason: decision.action === 'reject' ? decision.reason : null,
       note: decision.note ?? null,
+      ...(decision.revisionId !== undefined ? { revisionId: decision.revisionId } : {}),
     });
     if (result.changed) return { comment: toModerationComment(result.comment), previous: result.previous };
     if (!result.comment) throw new AppError('NOT_FOUND', 404, 'No such comment');
-    throw new AppError('CONFLICT', 409, `The comment is ${result.comment.status} now; nothing was changed`, {
-      current: currentState(result.comment),
-    });
+    const { status, editCount } = result.comment;
+    const edits = editCount > 0 ? ` (its text edited ${editCount} time${editCount > 1 ? 's' : ''})` : '';
+    throw new AppError('CONFLICT', 409, `The comment is ${status}${edits} now; nothing was changed`, { current: currentState(result.comment) });
   }
 
   /** One at a time, each on its own: a conflict on one id never stops the others. */

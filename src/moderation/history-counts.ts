@@ -8,6 +8,8 @@ import type { Statement } from '../db/sql.js';
 export function historyCounts(changes: Array<{ commenterId: string; from: CommentStatus; to: CommentStatus }>): Statement | null {
   const deltas = new Map<string, [number, number, number]>();
   for (const { commenterId, from, to } of changes) {
+    // A deletion erases no history (a rejection stays counted), and a comment never judged stays uncounted.
+    if (to === 'deleted') continue;
     const d = deltas.get(commenterId) ?? [0, 0, 0];
     d[0] += Number(from === 'pending') - Number(to === 'pending');
     d[1] += Number(to === 'published') - Number(from === 'published');

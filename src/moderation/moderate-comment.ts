@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { CommentStatus } from '../comments/comment.entity.js';
 import { batchedLookup } from '../db/batched-lookup.js';
@@ -8,6 +7,7 @@ import { dedupeKey } from '../rules/normalise.js';
 import type { Facts, ModerationMode, Verdict } from '../rules/types.js';
 import { ModerationService, type TransitionResult } from './moderation.service.js';
 import { RulesService } from './rules.service.js';
+import { dedupeHash } from './text-hash.js';
 
 const STATUS_FOR: Record<Verdict, CommentStatus> = { publish: 'published', review: 'in_review', reject: 'rejected' };
 
@@ -20,6 +20,12 @@ interface Row {
   articleId: string;
   commenterId: string;
   createdAt: Date;
+  /** The text's version: a decision applies only while it is still this one. */
+  editCount: number;
+  /** The stored hash of the text the comment has now (a published comment's, while its edit waits). */
+  textHash: string | null;
+  /** A published comment's edit waiting for the rules: the text judged instead of the comment's own. */
+  edit: { id: string; body: string; createdAt: Date } | null;
   moderationMode: ModerationMode | null;
   commentsOpen: boolean | null;
   /** The commenter's decided comments, and of those published and rejected (commenters' counters). */
@@ -48,10 +54,11 @@ export class ModerateComment {
   async run(commentId: string): Promise<TransitionResult | 'already-decided'> {
     const row = await this.comment(commentId);
     if (!row) throw new CommentNotFound(`comment ${commentId} not found`);
-    if (row.status !== 'pending') return 'already-decided';
+    if (row.status !== 'pending' && !row.edit) return 'already-decided';
     const compiled = this.rules.current();
-    const key = dedupeKey(row.body);
-    const textHash = createHash('sha256').update(key).digest('base64url').slice(0, 32);
+    const body = row.edit?.body ?? row.body;
+    const key = dedupeKey(body);
+    const textHash = dedupeHash(key);
     const history = this.history(row, compiled);
     const duplicates = await this.duplicates(row, key, textHash, compiled);
     const facts: Facts = {
@@ -60,24 +67,27 @@ export class ModerateComment {
       ...history,
       ...duplicates,
     };
-    const decision = evaluate({ body: row.body }, facts, compiled);
+    const decision = evaluate({ body }, facts, compiled);
     return this.moderation.transition({
       commentId,
-      from: ['pending'],
+      // A published comment's edit: its verdict applies to the edit (ModerationService), while it still waits for the rules.
+      ...(row.edit ? { from: ['published'], revisionId: row.edit.id, revisionStatus: 'pending' } : { from: ['pending'] }),
       to: STATUS_FOR[decision.verdict],
       actor: 'rules',
       reason: decision.reason,
       findings: decision.findings,
       articleId: row.articleId,
       textHash,
+      editCount: row.editCount,
     });
   }
 
   private readonly comment = batchedLookup(async (ids) => {
     const rows = await this.sql.rows<Record<string, unknown>>(
-      `SELECT c.id, c.status, c.body, c.article_id, c.commenter_id, c.created_at, a.moderation_mode, a.comments_open,
-              m.comment_count, m.published_count, m.rejected_count
+      `SELECT c.id, c.status, c.body, c.article_id, c.commenter_id, c.created_at, c.edit_count, c.text_hash, a.moderation_mode, a.comments_open,
+              m.comment_count, m.published_count, m.rejected_count, r.id AS edit_id, r.body AS edit_body, r.created_at AS edit_created_at
          FROM comments c LEFT JOIN articles a ON a.id = c.article_id LEFT JOIN commenters m ON m.id = c.commenter_id
+         LEFT JOIN comment_revisions r ON c.status = 'published' AND c.revision_status = 'pending' AND r.comment_id = c.id AND r.status = 'pending'
         WHERE c.id IN (${placeholders(ids.length)})`,
       ids,
     );
@@ -91,6 +101,9 @@ export class ModerateComment {
           articleId: r.article_id as string,
           commenterId: r.commenter_id as string,
           createdAt: this.sql.time(r.created_at),
+          editCount: Number(r.edit_count ?? 0),
+          textHash: (r.text_hash as string | null) ?? null,
+          edit: r.edit_id ? { id: r.edit_id as string, body: r.edit_body as string, createdAt: this.sql.time(r.edit_created_at) } : null,
           moderationMode: (r.moderation_mode as Row['moderationMode']) ?? null,
           commentsOpen: r.comments_open === null || r.comments_open === undefined ? null : this.sql.bool(r.comments_open),
           history: { total: Number(r.comment_count ?? 0), published: Number(r.published_count ?? 0), rejected: Number(r.rejected_count ?? 0) },
@@ -132,14 +145,16 @@ export class ModerateComment {
     const selfOn = self.enabled && key.length >= self.minLength;
     const campaignOn = campaign.enabled && key.length >= campaign.minLength;
     if (!selfOn && !campaignOn) return {};
-    const at = row.createdAt.getTime();
+    const at = (row.edit?.createdAt ?? row.createdAt).getTime();
     const window = Math.max(selfOn ? self.windowSeconds : 0, campaignOn ? campaign.windowSeconds : 0);
     const groups = (await this.duplicateGroups(`${textHash}|${at - window * 1000}`)) ?? [];
     const within = (last: Date, seconds: number) => last.getTime() >= at - seconds * 1000;
     const mine = groups.find((g) => g.commenterId === row.commenterId);
+    // An edit that changes little keeps the published text's hash: the comment is no duplicate of itself.
+    const itself = row.textHash === textHash && row.createdAt.getTime() >= at - window * 1000 ? 1 : 0;
     return {
       duplicates: {
-        sameCommenter: selfOn && mine && within(mine.last, self.windowSeconds) ? mine.n : 0,
+        sameCommenter: selfOn && mine && within(mine.last, self.windowSeconds) ? mine.n - itself : 0,
         otherCommenters: campaignOn ? groups.filter((g) => g.commenterId !== row.commenterId && within(g.last, campaign.windowSeconds)).length : 0,
       },
     };

@@ -9,6 +9,7 @@ import { ArticlesService } from './articles.service.js';
 import { AuditService } from './audit.service.js';
 import { CommentersController } from './commenters.controller.js';
 import { DecisionsService } from './decisions.service.js';
+import { FeaturingService } from './featuring.service.js';
 import { ModerationController } from './moderation.controller.js';
 import { QueueService } from './queue.service.js';
 import { CommentReport } from './report.entity.js';
@@ -22,7 +23,7 @@ import { RulesDryRun } from './rules-dry-run.js';
 @Module({
   imports: [ModeratorsModule, TypeOrmModule.forFeature([Comment, Commenter, CommentReport, Article])],
   controllers: [ModerationController, CommentersController, ArticlesController, ReportsController, RulesController],
-  providers: [QueueService, DecisionsService, ArticlesService, AuditService, ReportsService, RulesAdminService, RulesDryRun],
+  providers: [QueueService, DecisionsService, FeaturingService, ArticlesService, AuditService, ReportsService, RulesAdminService, RulesDryRun],
   exports: [QueueService],
 })
 export class ModerationApiModule {}

@@ -12,6 +12,7 @@ import { CurrentModerator, ModeratorGuard } from '../moderators/moderator.guard.
 import type { Repository } from 'typeorm';
 import { AuditService, type AuditView } from './audit.service.js';
 import { DecisionsService, type BulkResult } from './decisions.service.js';
+import { FeaturingService, type FeatureResult } from './featuring.service.js';
 import { ApproveDto, BulkDto, QUEUES, RejectDto, approveSchema, bulkSchema, rejectSchema, type QueueName } from './moderation.dto.js';
 import { QueueService, type QueueCounts, type QueueItem, type QueuePage } from './queue.service.js';
 import type { ModerationCommentView } from './views.js';
@@ -31,6 +32,7 @@ export class ModerationController {
   constructor(
     private readonly queue: QueueService,
     private readonly decisions: DecisionsService,
+    private readonly featuring: FeaturingService,
     private readonly audit: AuditService,
     @InjectRepository(Comment) private readonly comments: Repository<Comment>,
   ) {}
@@ -83,7 +85,7 @@ export class ModerationController {
   @ApiOkResponse({ description: 'Errors: NOT_FOUND, CONFLICT (409, with `current`)' })
   approve(@Param('id') id: string, @Body() body: unknown, @CurrentModerator() moderator: Moderator): Promise<{ comment: ModerationCommentView; previous: string }> {
     const input = parseOrFail(approveSchema, body);
-    return this.decisions.decide(moderator.id, id, { action: 'approve', note: input.note, expectedStatus: input.expectedStatus });
+    return this.decisions.decide(moderator.id, id, { action: 'approve', note: input.note, expectedStatus: input.expectedStatus, revisionId: input.revisionId });
   }
 
   @Post('comments/:id/reject')
@@ -93,7 +95,23 @@ export class ModerationController {
   @ApiOkResponse({ description: 'Errors: VALIDATION_FAILED, NOT_FOUND, CONFLICT (409, with `current`)' })
   reject(@Param('id') id: string, @Body() body: unknown, @CurrentModerator() moderator: Moderator): Promise<{ comment: ModerationCommentView; previous: string }> {
     const input = parseOrFail(rejectSchema, body);
-    return this.decisions.decide(moderator.id, id, { action: 'reject', reason: input.reason, note: input.note, expectedStatus: input.expectedStatus });
+    return this.decisions.decide(moderator.id, id, { action: 'reject', reason: input.reason, note: input.note, expectedStatus: input.expectedStatus, revisionId: input.revisionId });
+  }
+
+  @Post('comments/:id/feature')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Make a published comment an editor's pick (highlights `featured`); a repeat changes nothing" })
+  @ApiOkResponse({ description: '{comment, changed}. Errors: NOT_FOUND, COMMENT_NOT_PUBLISHED (409: not published, or hidden after reports)' })
+  feature(@Param('id') id: string, @CurrentModerator() moderator: Moderator): Promise<FeatureResult> {
+    return this.featuring.set(moderator.id, id, true);
+  }
+
+  @Post('comments/:id/unfeature')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Withdraw an editor's pick (in any status); a repeat changes nothing" })
+  @ApiOkResponse({ description: '{comment, changed}. Errors: NOT_FOUND, COMMENT_NOT_PUBLISHED (409: not a pick and not published)' })
+  unfeature(@Param('id') id: string, @CurrentModerator() moderator: Moderator): Promise<FeatureResult> {
+    return this.featuring.set(moderator.id, id, false);
   }
 
   @Get('log')

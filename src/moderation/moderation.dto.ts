@@ -10,8 +10,15 @@ const rejectReason = z.enum(REJECT_REASONS, { message: `reason must be one of ${
 /** The status the moderator saw: when given, any other current status is a 409 (no silent reversal). */
 const expectedStatus = z.enum(['pending', 'in_review', 'published', 'rejected'], { message: 'expectedStatus must be pending, in_review, published or rejected' }).optional();
 
-export const approveSchema = z.object({ note, expectedStatus }).strict();
-export const rejectSchema = z.object({ reason: rejectReason, note, expectedStatus }).strict();
+/** The text the moderator read: the last of the item's `revisions` (null: a comment never edited); an edit since is a 409. */
+const revisionId = z
+  .string({ message: 'revisionId must be a revision id or null' })
+  .regex(/^[0-9a-f-]{36}$/, 'revisionId must be a revision id or null')
+  .nullable()
+  .optional();
+
+export const approveSchema = z.object({ note, expectedStatus, revisionId }).strict();
+export const rejectSchema = z.object({ reason: rejectReason, note, expectedStatus, revisionId }).strict();
 
 export const bulkSchema = z
   .object({
@@ -53,16 +60,24 @@ export const reportSchema = z
   .strict();
 
 const EXPECTED = { enum: ['pending', 'in_review', 'published', 'rejected'], description: 'The status the moderator saw; anything else now is a 409 CONFLICT' };
+const REVISION = {
+  type: String,
+  nullable: true,
+  format: 'uuid',
+  description: "The text the moderator read: the id of the last of the item's `revisions`, null for a comment never edited; another text now is a 409 CONFLICT",
+};
 
 export class RejectDto {
   @ApiProperty({ enum: REJECT_REASONS }) reason!: string;
   @ApiPropertyOptional({ description: 'Internal, never shown to readers' }) note?: string;
   @ApiPropertyOptional(EXPECTED) expectedStatus?: string;
+  @ApiPropertyOptional(REVISION) revisionId?: string | null;
 }
 
 export class ApproveDto {
   @ApiPropertyOptional({ description: 'Internal, never shown to readers' }) note?: string;
   @ApiPropertyOptional(EXPECTED) expectedStatus?: string;
+  @ApiPropertyOptional(REVISION) revisionId?: string | null;
 }
 
 export class BulkDto {

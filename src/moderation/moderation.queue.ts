@@ -11,7 +11,21 @@ export interface ModerationJob {
   commentId: string;
 }
 
-/** Producer side of the `moderation` queue. The job id is the comment id, so a second add is harmless. */
+/** A comment's text to judge: `version` is its edit_count (0: as first posted). */
+export interface QueuedText {
+  commentId: string;
+  version: number;
+}
+
+/**
+ * One job per text: BullMQ ignores an add whose id it has seen (kept for 10,000 finished jobs), so
+ * an edit needs an id of its own to be judged at all.
+ */
+export function jobId(commentId: string, version: number): string {
+  return version === 0 ? commentId : `${commentId}-edit-${version}`;
+}
+
+/** Producer side of the `moderation` queue. The job id is the comment id (and edit), so a second add is harmless. */
 @Injectable()
 export class ModerationQueue implements OnModuleDestroy {
   readonly queue: Queue<ModerationJob>;
@@ -41,8 +55,8 @@ export class ModerationQueue implements OnModuleDestroy {
     this.queue.on('error', (err) => this.log.debug({ err }, 'queue connection error'));
   }
 
-  async addAll(commentIds: string[]): Promise<void> {
-    await this.addEach(commentIds.map((commentId) => ({ commentId, jobId: commentId })));
+  async addAll(texts: QueuedText[]): Promise<void> {
+    await this.addEach(texts.map(({ commentId, version }) => ({ commentId, jobId: jobId(commentId, version) })));
   }
 
   /**

@@ -2,13 +2,18 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Sql } from '../db/sql.js';
 import { Transactions } from '../db/transactions.js';
 import { CommentEvents } from '../comments/comment-events.js';
-import { Comment, type CommentStatus } from '../comments/comment.entity.js';
+import type { EntityManager } from 'typeorm';
+import { latestRevision, settleRevision, supersedeWaiting } from '../comments/comment-revisions.js';
+import type { CommentRevision } from '../comments/comment-revision.entity.js';
+import { Comment, type CommentStatus, type RevisionStatus } from '../comments/comment.entity.js';
 import { DecisionStats, uuidv7Time } from '../metrics/decision-stats.js';
 import type { Finding } from '../rules/types.js';
 import { AuditEntry, auditRow } from './audit-entry.entity.js';
 import { FirstDecisions } from './first-decisions.js';
+import { dedupeKey } from '../rules/normalise.js';
 import { historyCounts } from './history-counts.js';
 import { adjustListedCounts } from './listed-counts.js';
+import { dedupeHash } from './text-hash.js';
 import { ModerationLogEntry, type Actor } from './moderation-log.entity.js';
 
 export interface Transition {
@@ -29,10 +34,23 @@ export interface Transition {
   textHash?: string;
   /** The text's version (edit_count) the decision was made on: an edit since then makes it a conflict. */
   editCount?: number;
+  /**
+   * The text decided on: the comment's latest revision as the decider saw it (null: a comment never
+   * edited). Any other latest text now makes it a conflict.
+   */
+  revisionId?: string | null;
+  /** The state of the published comment's edit the decision is for (the rules: 'pending'); anything else is a conflict. */
+  revisionStatus?: RevisionStatus;
+}
+
+/** A decision on a published comment's waiting edit: its revision and what became of it. */
+export interface EditOutcome {
+  revisionId: string;
+  outcome: 'published' | 'in_review' | 'rejected';
 }
 
 export type TransitionResult =
-  | { changed: true; comment: Comment; previous: CommentStatus; reportsCleared?: boolean }
+  | { changed: true; comment: Comment; previous: CommentStatus; reportsCleared?: boolean; edit?: EditOutcome }
   | { changed: false; comment: Comment | null };
 
 /*
@@ -62,18 +80,27 @@ export class ModerationService {
   async transition(t: Transition): Promise<TransitionResult> {
     // A comment's first decision by the rules (pending, article known, no moderator bookkeeping)
     // joins the batch of decisions in flight; everything else goes one by one, reading the comment first.
-    const firstDecision = t.from.length === 1 && t.from[0] === 'pending' && t.articleId !== undefined && t.actor !== 'moderator';
+    // An edited comment's decision also settles its revision: one by one (edits are rare).
+    const firstDecision =
+      t.from.length === 1 && t.from[0] === 'pending' && t.articleId !== undefined && t.actor !== 'moderator' && !t.editCount && t.revisionId === undefined;
     const result = firstDecision ? await this.firstDecisions.apply(t) : await this.oneByOne(t);
     if (result.changed) {
-      const { comment } = result;
+      const { comment, edit } = result;
       const change = { commentId: t.commentId, from: result.previous, to: t.to, actor: t.actor, actorId: t.actorId ?? null, reason: t.reason ?? null };
-      this.log.debug(change, 'comment status changed');
-      this.stats.record({ ...change, submittedAt: comment.createdAt ?? uuidv7Time(t.commentId), decidedAt: comment.decidedAt ?? new Date() });
+      this.log.debug({ ...change, ...(edit ? { edit } : {}) }, 'comment status changed');
+      // An author's edit or deletion is no moderation decision.
+      if (t.actor !== 'author') this.stats.record({ ...change, submittedAt: comment.createdAt ?? uuidv7Time(t.commentId), decidedAt: comment.decidedAt ?? new Date() });
+      if (edit?.outcome === 'in_review') {
+        // The comment itself stays published with its text: only the moderators' queue changes.
+        await this.events.emit({ type: 'comment.revised', articleId: comment.articleId, commentId: t.commentId, revisionId: edit.revisionId, status: 'in_review' });
+        return result;
+      }
       await this.events.emit({
         type: 'comment.changed',
         articleId: comment.articleId,
         ...change,
         ...(result.reportsCleared ? { reportsCleared: true } : {}),
+        ...(edit?.outcome === 'published' ? { edited: true } : {}),
       });
     }
     return result;
@@ -85,13 +112,24 @@ export class ModerationService {
       const current = await manager.findOneBy(Comment, { id: t.commentId });
       if (current === null || !t.from.includes(current.status)) return { changed: false, comment: current };
       if (t.editCount !== undefined && current.editCount !== t.editCount) return { changed: false, comment: current };
+      if (t.revisionStatus !== undefined && current.revisionStatus !== t.revisionStatus) return { changed: false, comment: current };
+      const latest = current.editCount > 0 ? await latestRevision(manager, current.id) : null;
+      if (t.revisionId !== undefined && (latest?.id ?? null) !== t.revisionId) return { changed: false, comment: current };
+      const now = new Date();
+      // A published comment's edit waits: decisions are on its text (a deletion is not).
+      const edit = current.revisionStatus != null && t.to !== 'deleted' ? latest : null;
+      if (edit && t.to === 'in_review') return holdEdit(manager, current, edit, t, now);
       const previous = current.status;
-      const reportedOnly = t.publishedOnlyIfReported === true && previous === 'published';
+      const reportedOnly = t.publishedOnlyIfReported === true && previous === 'published' && !edit;
       if (reportedOnly && current.reportedAt == null) return { changed: false, comment: current };
       const byModerator = t.actor === 'moderator';
       const clearsReports = byModerator && previous === 'published' && t.to === 'published' && current.reportedAt != null;
-      if (previous === t.to && !clearsReports) return { changed: false, comment: current };
-      const now = new Date();
+      if (previous === t.to && !clearsReports && !edit) return { changed: false, comment: current };
+      // Published or rejected, the edit's text becomes the comment's (the author and moderators read it).
+      const text = edit
+        ? { body: edit.body, editedAt: now, findings: t.findings ?? edit.findings ?? null, textHash: t.textHash ?? dedupeHash(dedupeKey(edit.body)) }
+        : {};
+      const revision = current.revisionStatus != null ? { revisionStatus: null } : {};
       // Kept when it leaves the list: a top comment with published replies stays there as a placeholder, in its place.
       const publishedAt = current.publishedAt ?? (t.to === 'published' ? now : null);
       const update = manager
@@ -105,9 +143,12 @@ export class ModerationService {
           ...(t.findings ? { findings: t.findings } : {}),
           ...(byModerator ? { reportCount: 0, reportedAt: null, hiddenAt: null } : {}),
           ...(t.textHash ? { textHash: t.textHash } : {}),
+          ...text,
+          ...revision,
         })
-        .where('id = :id AND status = :previous', { id: t.commentId, previous });
-      if (t.editCount !== undefined) update.andWhere('edit_count = :editCount', { editCount: t.editCount });
+        // The text read above, still: an edit meanwhile makes it a conflict.
+        .where('id = :id AND status = :previous AND edit_count = :editCount', { id: t.commentId, previous, editCount: current.editCount });
+      if (edit) update.andWhere('revision_status IS NOT NULL');
       if (clearsReports || reportedOnly) update.andWhere('reported_at IS NOT NULL');
       if ((await update.execute()).affected !== 1) return { changed: false, comment: await manager.findOneBy(Comment, { id: t.commentId }) };
 
@@ -116,6 +157,11 @@ export class ModerationService {
       await adjustListedCounts(manager, current, (t.to === 'published' ? 1 : 0) - (wasCounted ? 1 : 0));
       const counts = historyCounts([{ commenterId: current.commenterId, from: previous, to: t.to }]);
       if (counts) await this.sql.run(counts.text, counts.params, manager);
+      if (t.to === 'deleted') {
+        if (current.revisionStatus != null) await supersedeWaiting(manager, current.id);
+      } else if (latest && t.to !== 'pending') {
+        await settleRevision(manager, latest.id, t.to, { reason: t.reason ?? null, findings: t.findings, decidedAt: now });
+      }
       await manager.insert(ModerationLogEntry, {
         commentId: t.commentId,
         fromStatus: previous,
@@ -139,7 +185,10 @@ export class ModerationService {
             toStatus: t.to,
             reason: t.reason ?? null,
             note: t.note ?? null,
-            detail: current.reportedAt != null ? { reportsCleared: current.reportCount } : null,
+            detail:
+              current.reportedAt != null || edit
+                ? { ...(current.reportedAt != null ? { reportsCleared: current.reportCount } : {}), ...(edit ? { revisionId: edit.id } : {}) }
+                : null,
           }),
         );
       }
@@ -147,15 +196,40 @@ export class ModerationService {
         changed: true,
         previous,
         reportsCleared: clearsReports || (byModerator && current.reportedAt != null),
+        ...(edit ? { edit: { revisionId: edit.id, outcome: t.to as EditOutcome['outcome'] } } : {}),
         comment: Object.assign(current, {
+          ...revision,
           status: t.to,
           decisionReason: t.reason ?? null,
           decidedAt: now,
           publishedAt,
           findings: t.findings ?? current.findings ?? null,
+          ...text,
           ...(byModerator ? { reportCount: 0, reportedAt: null, hiddenAt: null } : {}),
         }),
       };
     });
   }
+}
+
+/**
+ * The rules hold a published comment's edit for review: the comment keeps its status and its
+ * public text; only the edit waits, now in the review queue.
+ */
+async function holdEdit(manager: EntityManager, current: Comment, edit: CommentRevision, t: Transition, now: Date): Promise<TransitionResult> {
+  if (current.revisionStatus !== 'pending') return { changed: false, comment: current };
+  const held = await manager
+    .createQueryBuilder()
+    .update(Comment)
+    .set({ revisionStatus: 'in_review' })
+    .where("id = :id AND status = 'published' AND edit_count = :editCount AND revision_status = 'pending'", { id: current.id, editCount: current.editCount })
+    .execute();
+  if (held.affected !== 1) return { changed: false, comment: await manager.findOneBy(Comment, { id: current.id }) };
+  await settleRevision(manager, edit.id, 'in_review', { reason: t.reason ?? null, findings: t.findings, decidedAt: now });
+  return {
+    changed: true,
+    previous: current.status,
+    edit: { revisionId: edit.id, outcome: 'in_review' },
+    comment: Object.assign(current, { revisionStatus: 'in_review' as const }),
+  };
 }

@@ -4,13 +4,14 @@ import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
 import { Commenter } from '../auth/commenter.entity.js';
 import { Article } from '../comments/article.entity.js';
 import { Comment, type CommentStatus } from '../comments/comment.entity.js';
-import { Sql } from '../db/sql.js';
+import { Sql, placeholders } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import type { Finding } from '../rules/types.js';
 import { BansService } from './bans.service.js';
 import type { QueueName } from './moderation.dto.js';
 import { CommentReport, type ReportReason } from './report.entity.js';
-import { toBanView, toCommenterView, toModerationComment, type BanView, type CommenterView, type ModerationCommentView } from './views.js';
+import { revisionsOf } from '../comments/comment-revisions.js';
+import { toBanView, toCommenterView, toModerationComment, toRevisionView, type BanView, type CommenterView, type ModerationCommentView, type RevisionView } from './views.js';
 
 export interface StatusCounts {
   pending: number;
@@ -42,6 +43,21 @@ export interface QueueItem {
   findings: Finding[];
   reports: ReportView[];
   author: AuthorSummary;
+  /** For a reply, the comment it answers (the reply it mentions, else the thread's top comment), for context. */
+  parent: ParentView | null;
+  /**
+   * An edited comment's texts, oldest first, with their outcomes (empty: never edited). The last is
+   * the text a decision applies to: send its id as `revisionId`. While comment.revisionStatus is
+   * set it is the published comment's edit waiting, with its own findings.
+   */
+  revisions: RevisionView[];
+}
+
+export interface ParentView {
+  id: string;
+  body: string;
+  status: CommentStatus;
+  author: { id: string; displayName: string };
 }
 
 export interface QueuePage {
@@ -53,7 +69,8 @@ export type QueueCounts = Record<QueueName, number>;
 
 /** Each queue: which comments, ordered by which time column, which way. */
 const QUEUE: Record<QueueName, { where: string; column: 'createdAt' | 'reportedAt' | 'decidedAt' | 'publishedAt'; order: 'ASC' | 'DESC' }> = {
-  review: { where: "c.status = 'in_review'", column: 'createdAt', order: 'ASC' },
+  // A published comment whose edit the rules held waits here too (its edit is the last of the item's revisions).
+  review: { where: "(c.status = 'in_review' OR (c.status = 'published' AND c.revision_status = 'in_review'))", column: 'createdAt', order: 'ASC' },
   reported: { where: "c.status = 'published' AND c.reported_at IS NOT NULL", column: 'reportedAt', order: 'DESC' },
   rejected: { where: "c.status = 'rejected'", column: 'decidedAt', order: 'DESC' },
   published: { where: "c.status = 'published'", column: 'publishedAt', order: 'DESC' },
@@ -73,6 +90,11 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
     throw new AppError('VALIDATION_FAILED', 400, 'cursor is not one this service gave out', { field: 'cursor' });
   }
   return { at, id };
+}
+
+/** The comment a reply answers: the reply it mentions, else its thread's top comment; null for a top comment. */
+function answered(c: Comment): string | null {
+  return c.replyToId ?? c.parentId ?? null;
 }
 
 export function emptyCounts(): StatusCounts {
@@ -135,12 +157,17 @@ export class QueueService {
     if (comments.length === 0) return [];
     const articleIds = [...new Set(comments.map((c) => c.articleId))];
     const authorIds = [...new Set(comments.map((c) => c.commenterId))];
-    const [articles, authors, reports, histories, bans] = await Promise.all([
+    const [articles, authors, reports, histories, bans, parents, revisions] = await Promise.all([
       this.dataSource.getRepository(Article).findBy({ id: In(articleIds) }),
       this.dataSource.getRepository(Commenter).findBy({ id: In(authorIds) }),
       this.dataSource.getRepository(CommentReport).find({ where: { commentId: In(comments.map((c) => c.id)) }, order: { id: 'DESC' } }),
       this.historyOf(authorIds),
       this.bans.historyOf(authorIds),
+      this.parentsOf(comments),
+      revisionsOf(
+        this.dataSource.manager,
+        comments.filter((c) => c.editCount > 0).map((c) => c.id),
+      ),
     ]);
     const articleById = new Map(articles.map((a) => [a.id, a]));
     const authorById = new Map(authors.map((a) => [a.id, a]));
@@ -165,8 +192,22 @@ export class QueueService {
           banned: authorBans.some((b) => b.active),
           bans: authorBans,
         },
+        parent: parents.get(answered(c) ?? '') ?? null,
+        revisions: (revisions.get(c.id) ?? []).map(toRevisionView),
       };
     });
+  }
+
+  /** The comments these replies answer, with their authors' names: one query for the page. */
+  private async parentsOf(comments: Comment[]): Promise<Map<string, ParentView>> {
+    const ids = [...new Set(comments.map(answered).filter((id): id is string => id !== null))];
+    if (ids.length === 0) return new Map();
+    const rows = await this.sql.rows<{ id: string; body: string; status: CommentStatus; commenter_id: string; display_name: string | null }>(
+      `SELECT c.id, c.body, c.status, c.commenter_id, m.display_name FROM comments c
+         LEFT JOIN commenters m ON m.id = c.commenter_id WHERE c.id IN (${placeholders(ids.length)})`,
+      ids,
+    );
+    return new Map(rows.map((r) => [r.id, { id: r.id, body: r.body, status: r.status, author: { id: r.commenter_id, displayName: r.display_name ?? '' } }]));
   }
 
   /** Comments by status for each commenter. */

@@ -1,5 +1,7 @@
 import type { Commenter } from '../auth/commenter.entity.js';
+import type { CommentRevision } from '../comments/comment-revision.entity.js';
 import type { Comment } from '../comments/comment.entity.js';
+import type { Finding } from '../rules/types.js';
 import { isInForce, type CommenterBan } from './ban.entity.js';
 
 /** A commenter as moderators see them, in the queue and on their profile. */
@@ -31,6 +33,40 @@ export interface ModerationCommentView {
   reportCount: number;
   reportedAt: string | null;
   hidden: boolean;
+  /** An editor's pick the public sees now (published, not hidden); featuredAt is kept while it is out of the list. */
+  featured: boolean;
+  featuredAt: string | null;
+  /** Edits by the author (at most 3); the text's version. */
+  editCount: number;
+  /** When an edit's text was last published. */
+  editedAt: string | null;
+  /** Set while a published comment's edit waits (the last of the item's `revisions`; its text is not public yet). */
+  revisionStatus: Comment['revisionStatus'];
+}
+
+/** One text of an edited comment, with its outcome: the original first, the latest last. */
+export interface RevisionView {
+  id: string;
+  body: string;
+  status: CommentRevision['status'];
+  /** The rule or moderator reason behind its outcome. */
+  reason: string | null;
+  /** The rules' findings, with UTF-16 spans into this revision's body. */
+  findings: Finding[];
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+export function toRevisionView(r: CommentRevision): RevisionView {
+  return {
+    id: r.id,
+    body: r.body,
+    status: r.status,
+    reason: r.reason,
+    findings: r.findings ?? [],
+    createdAt: r.createdAt.toISOString(),
+    decidedAt: r.decidedAt?.toISOString() ?? null,
+  };
 }
 
 export function toModerationComment(c: Comment): ModerationCommentView {
@@ -47,6 +83,11 @@ export function toModerationComment(c: Comment): ModerationCommentView {
     reportCount: c.reportCount ?? 0,
     reportedAt: c.reportedAt?.toISOString() ?? null,
     hidden: c.hiddenAt != null,
+    featured: c.featuredAt != null && c.status === 'published' && c.hiddenAt == null,
+    featuredAt: c.featuredAt?.toISOString() ?? null,
+    editCount: c.editCount ?? 0,
+    editedAt: c.editedAt?.toISOString() ?? null,
+    revisionStatus: c.revisionStatus ?? null,
   };
 }
 
@@ -77,8 +118,20 @@ export function toBanView(b: CommenterBan, now = new Date()): BanView {
   };
 }
 
-/** The subset of a comment a 409 answer carries: what it is now. */
-export function currentState(c: Comment): Pick<ModerationCommentView, 'id' | 'status' | 'reason' | 'decidedAt' | 'reportCount' | 'reportedAt' | 'hidden'> {
+/** The subset of a comment a 409 answer carries: what it is now (an edit since shows in editCount and revisionStatus). */
+export function currentState(
+  c: Comment,
+): Pick<ModerationCommentView, 'id' | 'status' | 'reason' | 'decidedAt' | 'reportCount' | 'reportedAt' | 'hidden' | 'editCount' | 'revisionStatus'> {
   const view = toModerationComment(c);
-  return { id: view.id, status: view.status, reason: view.reason, decidedAt: view.decidedAt, reportCount: view.reportCount, reportedAt: view.reportedAt, hidden: view.hidden };
+  return {
+    id: view.id,
+    status: view.status,
+    reason: view.reason,
+    decidedAt: view.decidedAt,
+    reportCount: view.reportCount,
+    reportedAt: view.reportedAt,
+    hidden: view.hidden,
+    editCount: view.editCount,
+    revisionStatus: view.revisionStatus,
+  };
 }

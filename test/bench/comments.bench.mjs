@@ -12,6 +12,8 @@
 //   6. POST -> published latency at a steady 200/s (from created_at/published_at)
 // Prints one JSON document. Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50),
 // BENCH_READERS (400), TEST_POSTGRES_URL, TEST_REDIS_URL; BENCH_ONLY=post skips 1-2, BENCH_ONLY=read runs only 1-2 (the counts included); BENCH_PROFILE=dir writes CPU profiles;
+// BENCH_ONLY=reactions runs only the reaction phases (reactions.phases.mjs; BENCH_STREAMS, 10,000 live readers;
+// BENCH_DATABASE=sqlite runs them on SQLite);
 // BENCH_NODE_FLAGS replaces the Node.js flags of `npm start` (e.g. "" for Node's defaults);
 // BENCH_POST_CONNECTIONS (200) is the connections of the POST phases, BENCH_CONNECTIONS (50) of the reads.
 import { spawn } from 'node:child_process';
@@ -20,6 +22,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { reactionFanOut, reactionsAccepted } from './reactions.phases.mjs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -193,7 +196,8 @@ async function main() {
     PORT: String(PORT),
     HOST: '127.0.0.1',
     PUBLIC_URL: BASE,
-    DATABASE_URL: db.url,
+    // BENCH_DATABASE=sqlite (with BENCH_ONLY=reactions): the service on its embedded SQLite file instead.
+    ...(process.env.BENCH_DATABASE === 'sqlite' ? {} : { DATABASE_URL: db.url }),
     DATA_DIR: mkdtempSync(join(tmpdir(), 'comments-bench-')),
     REDIS_URL,
     QUEUE_PREFIX: prefix,
@@ -203,6 +207,9 @@ async function main() {
     COMMENT_RATE_LIMIT: '100000000',
     // Every bench reader signs in from 127.0.0.1.
     SIGNIN_RATE_LIMIT: '100000000',
+    // The reaction phases: 200 readers reacting thousands of times a second, 10,000 streams from one address.
+    REACTION_RATE_LIMIT: '100000000',
+    SSE_MAX_PER_CLIENT: '100000',
   };
   const api = await start('main', env, () => fetch(`${BASE}/health/ready`).then((r) => r.ok, () => false));
   const startWorker = () => start('worker', { ...env, LOG_LEVEL: 'info' }, (output) => output.includes('moderation worker started'));
@@ -254,14 +261,15 @@ async function main() {
 
     const only = process.env.BENCH_ONLY;
     // Warm-up (not measured): the server's JIT, caches and connection pools settle first.
-    if (only !== 'post') {
+    if (only !== 'post' && only !== 'reactions') {
       await run({ url: `${BASE}/health/live`, duration: 3 });
       await run({ url: `${BASE}/api/articles/${article}/comments`, duration: 3 });
       await run({ url: countsUrl, duration: 3 });
+      await run({ url: `${BASE}/api/articles/${article}/comments?sort=likes`, duration: 2 });
     }
     /** A read phase, with the API's CPU time per request (steadier than req/s on a shared machine). */
     const read = async (options) => {
-      if (only === 'post') return { requests: { average: 1 }, latency: {}, apiCpuMicrosecondsPerRequest: 0 };
+      if (only === 'post' || only === 'reactions') return { requests: { average: 1 }, latency: {}, apiCpuMicrosecondsPerRequest: 0 };
       const before = cpuMs((pid) => pid === api.pid);
       const result = await run(options);
       const micros = ((cpuMs((pid) => pid === api.pid) - before) * 1000) / Math.max(1, result.requests.total);
@@ -271,6 +279,9 @@ async function main() {
     const list = await read({ url: `${BASE}/api/articles/${article}/comments` });
     // The same page asked for as browsers ask (gzip accepted): fewer bytes through the network stack.
     const listGzip = await read({ url: `${BASE}/api/articles/${article}/comments`, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    // The list sorted by likes (issue 12): a ranking snapshot behind the cached first page.
+    const listByLikes = await read({ url: `${BASE}/api/articles/${article}/comments?sort=likes`, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const getListByLikes = () => ({ ...summary(listByLikes), ratioToHelloWorld: +(listByLikes.requests.average / hello.requests.average).toFixed(2), acceptEncoding: 'gzip, deflate, br' });
     // Counts for an index page of 50 articles, as count.js asks (browsers accept gzip).
     const counts = await read({ url: countsUrl, headers: { 'accept-encoding': 'gzip, deflate, br' } });
     const getCounts = () => ({ ...summary(counts), ratioToHelloWorld: +(counts.requests.average / hello.requests.average).toFixed(2), articles: indexIds.length, withComments });
@@ -281,6 +292,7 @@ async function main() {
           helloWorld: summary(hello),
           getList: { ...summary(list), ratioToHelloWorld: +(list.requests.average / hello.requests.average).toFixed(2) },
           getListGzip: { ...summary(listGzip), ratioToHelloWorld: +(listGzip.requests.average / hello.requests.average).toFixed(2) },
+          getListByLikes: getListByLikes(),
           getCounts50: getCounts(),
         }),
       );
@@ -317,6 +329,43 @@ async function main() {
       postgresTransactions: +((after.round.pg - before.round.pg) / Math.max(1, result['2xx'])).toFixed(2),
       redisCommands: +((after.round.redis - before.round.redis) / Math.max(1, result['2xx'])).toFixed(2),
     });
+
+    // Reactions (issue 12): accepted/s, then one reaction reaching 10,000 live readers.
+    let reactions;
+    if (only === undefined || only === 'reactions') {
+      const commentIds = (await (await fetch(`${BASE}/api/articles/${article}/comments?limit=20`)).json()).items.map((item) => item.id);
+      // Readers 0–19 wrote those comments: the reactions come from the others.
+      const reactors = tokens.slice(20);
+      await run({ url: `${BASE}/health/live`, duration: 2 });
+      const accepted = await reactionsAccepted({ run, connections: POST_CONNECTIONS, tokens: reactors, commentIds, measured, perAccepted, summary, seconds: SECONDS });
+      process.stderr.write(`reactions accepted: ${JSON.stringify(accepted)}\n`);
+      // A comment nobody has reacted to yet (so each round's likes count is new), on an article of its own.
+      const liveArticle = 'bench-live-reactions';
+      const posted = await (
+        await fetch(`${BASE}/api/articles/${liveArticle}/comments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[0]}` },
+          body: JSON.stringify({ body: '실시간 공감 측정용 댓글입니다. A comment for the live reactions.' }),
+        })
+      ).json();
+      for (let i = 0; i < 100 && !(await (await fetch(`${BASE}/api/comments/${posted.id}`)).ok); i++) await sleep(100);
+      const fanOut = await reactionFanOut({
+        port: PORT,
+        base: BASE,
+        articleId: liveArticle,
+        commentId: posted.id,
+        tokens: reactors,
+        streams: Number(process.env.BENCH_STREAMS ?? 10_000),
+        rounds: 10,
+      });
+      process.stderr.write(`reaction to streams: ${JSON.stringify(fanOut)}\n`);
+      reactions = { reactionsAccepted: accepted, reactionToStreams: fanOut };
+      if (only === 'reactions') {
+        const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version };
+        console.log(JSON.stringify({ machine, database: process.env.BENCH_DATABASE ?? 'postgres', postConnections: POST_CONNECTIONS, ...reactions }, null, 2));
+        return;
+      }
+    }
 
     // 3. Intake: the worker is stopped, the queue absorbs the burst.
     worker.kill('SIGTERM');
@@ -379,7 +428,9 @@ async function main() {
       helloWorld: summary(hello),
       getList: { ...summary(list), ratioToHelloWorld: +(list.requests.average / hello.requests.average).toFixed(2) },
       getListGzip: { ...summary(listGzip), ratioToHelloWorld: +(listGzip.requests.average / hello.requests.average).toFixed(2), acceptEncoding: 'gzip, deflate, br' },
+      getListByLikes: getListByLikes(),
       getCounts50: { ...getCounts(), acceptEncoding: 'gzip, deflate, br' },
+      ...reactions,
       postAccepted: {
         ...summary(intake.result),
         acceptedPerSecond: Math.round(intake.result['2xx'] / SECONDS),
