@@ -6,7 +6,7 @@ import { clear, h } from './dom.js';
 import { highlighted } from './highlight.js';
 import { initialLang, texts, type Lang, type Text } from './i18n.js';
 import { loadRules } from './rules-view.js';
-import { QUEUES, REASONS, belongsTo, reportsByReason, toItem, type Item, type Me, type Queue, type QueueItem } from './model.js';
+import { QUEUES, REASONS, belongsTo, reportsByReason, shownRevision, toItem, waitingEdit, type Item, type Me, type Queue, type QueueItem } from './model.js';
 
 type View = Queue | 'log' | 'moderators' | 'rules';
 
@@ -188,7 +188,8 @@ async function onNewItem(data: { commentId: string; queue: Queue }): Promise<voi
 function onDecision(data: { commentId: string; to: string; moderatorId: string | null }): void {
   const item = state.items.find((i) => i.id === data.commentId);
   if (!item || data.moderatorId === state.me?.id || !isQueue(state.view)) return;
-  if (data.to === item.comment.status && state.view !== 'reported') return;
+  // published → published is news only for a reported comment, or for an edit waiting in review.
+  if (data.to === item.comment.status && state.view !== 'reported' && !item.comment.revisionStatus) return;
   removeItem(item.id);
   announce(t.decidedElsewhere);
 }
@@ -320,8 +321,10 @@ function card(item: Item, index: number): HTMLElement {
   const c = item.comment;
   const titleId = `c-${item.id}-title`;
   const selected = state.selected.has(item.id);
-  const canApprove = c.status !== 'published' || state.view === 'reported';
-  const canReject = c.status !== 'rejected';
+  // A deleted comment (taken back by its author, e.g. while it waited) can never be published again.
+  const edit = waitingEdit(item);
+  const canApprove = c.status !== 'deleted' && (c.status !== 'published' || state.view === 'reported' || edit !== null);
+  const canReject = c.status !== 'rejected' && c.status !== 'deleted';
   const reports = reportsByReason(item);
   return h(
     'li',
@@ -344,11 +347,18 @@ function card(item: Item, index: number): HTMLElement {
       h('span', { class: 'article' }, `${t.on} `, item.article.url ? h('a', { href: item.article.url, rel: 'noopener noreferrer', target: '_blank' }, item.article.title ?? item.article.id) : (item.article.title ?? item.article.id)),
       h('time', { datetime: c.createdAt }, formatTime(c.createdAt)),
       c.status !== 'in_review' ? h('span', { class: `status ${c.status}` }, statusLabel(c.status), c.reason ? ` · ${t.reasons[c.reason] ?? c.reason}` : '') : null,
+      c.featured ? h('span', { class: 'featured-badge' }, t.featuredBadge) : null,
+      c.editCount > 0 ? h('span', { class: 'edited-badge' }, t.edited(c.editCount)) : null,
     ),
     item.notice ? h('p', { class: 'notice', role: 'alert' }, item.notice) : null,
-    h('p', { class: 'body', id: `c-${item.id}-body` }, ...highlighted(c.body, item.findings, (rule) => `${t.rules}: ${rule}`)),
-    item.findings.length ? h('p', { class: 'findings' }, `${t.findings}: `, item.findings.map((f) => `${f.rule} “${c.body.slice(f.start, f.end)}”`).join(', ')) : null,
+    item.parent ? parentContext(item.parent) : null,
+    // A published comment's edit waiting: its new text is what is decided; the public still reads the old one.
+    edit ? h('p', { class: 'edit-label' }, t.editWaiting) : null,
+    h('p', { class: 'body', id: `c-${item.id}-body` }, ...highlighted(edit?.body ?? c.body, edit?.findings ?? item.findings, (rule) => `${t.rules}: ${rule}`)),
+    findingsLine(edit?.body ?? c.body, edit?.findings ?? item.findings),
+    edit ? h('figure', { class: 'parent published-text' }, h('figcaption', {}, t.publishedText), h('blockquote', {}, c.body)) : null,
     reports.length ? h('p', { class: 'reports' }, `${t.reportReasons} (${item.reports.length}): `, reports.map((r) => `${t.reasons[r.reason] ?? r.reason} ×${r.count}`).join(', ')) : null,
+    item.revisions.length ? revisionsList(item) : null,
     state.openHistory.has(item.id) ? historyPanel(item) : null,
     state.openArticle.has(item.id) ? articlePanel(item) : null,
     h(
@@ -356,6 +366,9 @@ function card(item: Item, index: number): HTMLElement {
       { class: 'actions' },
       canApprove ? h('button', { type: 'button', class: 'approve', onclick: () => void decide('approve', [item.id]) }, t.approve, h('kbd', {}, 'a')) : null,
       canReject ? h('button', { type: 'button', class: 'reject', onclick: () => { focusCard(index, false); openReasons([item.id]); } }, t.reject, h('kbd', {}, 'r')) : null,
+      c.status === 'published' && !c.hidden
+        ? h('button', { type: 'button', class: 'feature', 'aria-pressed': c.featured ? 'true' : 'false', onclick: () => void toggleFeatured(item) }, t.feature, h('kbd', {}, 'f'))
+        : null,
       h('button', { type: 'button', onclick: () => void openBan(item) }, t.ban, h('kbd', {}, 'b')),
       h('button', { type: 'button', 'aria-expanded': state.openHistory.has(item.id), onclick: () => void toggleHistory(item) }, t.history, h('kbd', {}, 'h')),
       h('button', { type: 'button', 'aria-expanded': state.openArticle.has(item.id), onclick: () => void toggleArticle(item) }, t.articleSettings, h('kbd', {}, 'o')),
@@ -364,7 +377,48 @@ function card(item: Item, index: number): HTMLElement {
 }
 
 function statusLabel(status: string): string {
-  return status === 'in_review' ? t.review : status === 'published' ? t.published : status === 'rejected' ? t.rejected : status;
+  return t.statuses[status] ?? status;
+}
+
+const excerpt = (text: string, max = 280) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/** What a reply answers, above its text: without it a reply such as "exactly!" cannot be judged. */
+function parentContext(parent: NonNullable<Item['parent']>): HTMLElement {
+  return h(
+    'figure',
+    { class: 'parent', 'aria-label': t.inReplyTo(parent.author.displayName) },
+    h('figcaption', {}, t.inReplyTo(parent.author.displayName), parent.status !== 'published' ? h('span', { class: `status ${parent.status}` }, statusLabel(parent.status)) : null),
+    h('blockquote', {}, excerpt(parent.body)),
+  );
+}
+
+function findingsLine(body: string, findings: Item['findings']): HTMLElement | null {
+  return findings.length ? h('p', { class: 'findings' }, `${t.findings}: `, findings.map((f) => `${f.rule} “${body.slice(f.start, f.end)}”`).join(', ')) : null;
+}
+
+/** An edited comment's texts, the original first, each with its time and verdict. */
+function revisionsList(item: Item): HTMLElement {
+  const revisions = item.revisions;
+  return h(
+    'details',
+    { class: 'revisions' },
+    h('summary', {}, t.revisions(revisions.length)),
+    h(
+      'ol',
+      {},
+      ...revisions.map((r) =>
+        h(
+          'li',
+          { 'data-revision': r.id },
+          h('time', { datetime: r.createdAt }, formatTime(r.createdAt)),
+          ' ',
+          h('span', { class: `status ${r.status}` }, statusLabel(r.status), r.reason ? ` · ${t.reasons[r.reason] ?? r.reason}` : ''),
+          r.decidedAt ? h('span', { class: 'decided' }, ` ${t.decidedAt} `, h('time', { datetime: r.decidedAt }, formatTime(r.decidedAt))) : null,
+          h('p', { class: 'body' }, r.body),
+        ),
+      ),
+    ),
+  );
 }
 
 function formatTime(iso: string): string {
@@ -387,7 +441,15 @@ function historyPanel(item: Item): HTMLElement {
       'dl',
       {},
       h('dt', {}, t.statusCounts),
-      h('dd', {}, `${t.published} ${counts.published} · ${t.review} ${counts.in_review} · ${t.rejected} ${counts.rejected} · ${t.total} ${counts.total}`),
+      h(
+        'dd',
+        { class: 'status-counts' },
+        (['published', 'in_review', 'pending', 'rejected', 'deleted'] as const)
+          .filter((s) => s !== 'pending' || counts.pending)
+          .map((s) => `${statusLabel(s)} ${counts[s] ?? 0}`)
+          .concat(`${t.total} ${counts.total}`)
+          .join(' · '),
+      ),
       h('dt', {}, t.firstSeen),
       h('dd', {}, formatTime(a.firstSeenAt)),
       h('dt', {}, t.bans),
@@ -461,6 +523,25 @@ async function toggleArticle(item: Item): Promise<void> {
   focusCard(state.current, true);
 }
 
+async function toggleFeatured(item: Item | undefined): Promise<void> {
+  // Only what readers see can be a pick: not a comment hidden after reports.
+  if (!item || item.comment.status !== 'published' || item.comment.hidden) return;
+  const on = !item.comment.featured;
+  try {
+    const answer = await post<{ comment: QueueItem['comment'] }>(`/api/moderation/comments/${encodeURIComponent(item.id)}/${on ? 'feature' : 'unfeature'}`);
+    item.comment = { ...item.comment, ...answer.comment };
+    announce(on ? t.featuredDone : t.unfeaturedDone);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'COMMENT_NOT_PUBLISHED') {
+      await refreshCard(item.id, t.conflict);
+      return;
+    }
+    handleError(err);
+  }
+  renderList();
+  focusCard(state.current, true);
+}
+
 async function saveArticle(item: Item, change: { commentsOpen?: boolean; moderationMode?: ModerationMode | null }): Promise<void> {
   try {
     const saved = await api<ArticleView>('PATCH', `/api/moderation/articles/${encodeURIComponent(item.article.id)}`, change);
@@ -520,21 +601,41 @@ async function decide(action: 'approve' | 'reject', ids?: string[], reason?: str
   // The status the moderator was looking at: if it changed meanwhile, the API answers 409 instead of
   // reversing someone else's decision (and it reverses a decided comment only when told which status it had).
   const seenStatus = (id: string) => state.items.find((i) => i.id === id)?.comment.status;
+  // The edit on screen: if the author replaced it meanwhile, the API answers 409 instead of deciding text nobody saw.
+  const seenRevision = (id: string) => shownRevision(state.items.find((i) => i.id === id))?.id;
+  const decideOne = (id: string) => {
+    const expectedStatus = seenStatus(id);
+    const revisionId = seenRevision(id);
+    return post(`/api/moderation/comments/${id}/${action}`, {
+      ...(action === 'reject' ? { reason } : {}),
+      ...(expectedStatus ? { expectedStatus } : {}),
+      // null: the moderator read a text never edited (an edit since is a 409 too).
+      revisionId: revisionId ?? null,
+    });
+  };
   try {
     if (targets.length === 1) {
-      const expectedStatus = seenStatus(targets[0]!);
-      await post(`/api/moderation/comments/${targets[0]}/${action}`, { ...(action === 'reject' ? { reason } : {}), ...(expectedStatus ? { expectedStatus } : {}) });
+      await decideOne(targets[0]!);
       announce(done);
       removeItem(targets[0]!);
       return;
     }
-    // One bulk request per status seen, each with its expectedStatus.
+    const results: Array<{ id: string; ok: boolean; error?: string; status?: string | null }> = [];
+    // Edits are decided one by one, each with its revision; the rest in one bulk request per status seen.
+    for (const id of targets.filter(seenRevision)) {
+      try {
+        await decideOne(id);
+        results.push({ id, ok: true });
+      } catch (err) {
+        if (!(err instanceof ApiError) || (err.code !== 'CONFLICT' && err.code !== 'NOT_FOUND')) throw err;
+        results.push({ id, ok: false, error: err.code });
+      }
+    }
     const byStatus = new Map<string | undefined, string[]>();
-    for (const id of targets) {
+    for (const id of targets.filter((id) => !seenRevision(id))) {
       const status = seenStatus(id);
       byStatus.set(status, [...(byStatus.get(status) ?? []), id]);
     }
-    const results: Array<{ id: string; ok: boolean; error?: string; status?: string | null }> = [];
     for (const [expectedStatus, ids] of byStatus) {
       const answer = await post<{ results: typeof results }>('/api/moderation/comments/bulk', {
         ids,
@@ -809,6 +910,7 @@ document.addEventListener('keydown', (e) => {
   else if (key === 'a') void decide('approve');
   else if (key === 'r' && (state.selected.size || currentItem())) openReasons(state.selected.size ? undefined : [currentItem()!.id]);
   else if (key === 'b') void openBan(currentItem());
+  else if (key === 'f') void toggleFeatured(currentItem());
   else if (key === 'x' && currentItem()) toggleSelect(currentItem()!.id);
   else if (key === 'h' && currentItem()) void toggleHistory(currentItem()!);
   else if (key === 'o' && currentItem()) void toggleArticle(currentItem()!);

@@ -60,6 +60,39 @@ const en = {
     other: 'Something else',
   } as Record<string, string>,
   newComment: 'New comment',
+  reply: 'Reply',
+  replyTo: (name: string) => `Reply to ${name}`,
+  replyPlaceholder: 'Write a reply. Replies are checked before they appear.',
+  replySubmit: 'Post reply',
+  replies: (n: number) => `${n} ${n === 1 ? 'reply' : 'replies'}`,
+  repliesTo: (name: string) => `Replies to ${name}`,
+  moreReplies: 'More replies',
+  pendingReply: 'Your reply is awaiting moderation',
+  like: 'Like',
+  dislike: 'Dislike',
+  signInToReact: 'Please log in to like or dislike comments.',
+  signInToReply: 'Please log in to reply.',
+  sortLabel: 'Sort comments',
+  sorts: { newest: 'Newest', oldest: 'Oldest', likes: 'Most liked', replies: 'Most replies' } as Record<string, string>,
+  reloaded: 'The order changed while you were reading: the list starts again from the top.',
+  highlights: 'Highlighted comments',
+  featured: "Editor's pick",
+  best: 'BEST',
+  deletedComment: 'This comment was deleted',
+  edited: '(edited)',
+  edit: 'Edit',
+  editLeft: (time: string) => `Edit (${time} left)`,
+  editLabel: 'Edit your comment',
+  save: 'Save',
+  editPending: 'Your edit is awaiting moderation:',
+  editSent: 'Your edit is awaiting moderation. Readers see the published text until then.',
+  delete: 'Delete',
+  deleteConfirm: 'Delete this comment? This cannot be undone.',
+  deleted: 'Your comment was deleted.',
+  reactionErrors: {
+    OWN_COMMENT: () => 'You cannot like or dislike your own comment.',
+    RATE_LIMITED: (e: ApiErrorInfo) => `You are reacting too quickly. Please wait ${e.retryAfter ?? 60} seconds and try again.`,
+  } as Record<string, (e: ApiErrorInfo) => string>,
   errors: {
     COMMENT_TOO_LONG: (e: ApiErrorInfo) => `Your comment is too long (${e.length ?? '?'} of ${e.limit ?? 250} characters). Please shorten it.`,
     COMMENT_EMPTY: () => 'Please write something first.',
@@ -70,6 +103,14 @@ const en = {
     OWN_COMMENT: () => 'You cannot report your own comment.',
     COMMENT_NOT_PUBLISHED: () => 'This comment is no longer published.',
     NOT_FOUND: () => 'This comment is no longer available.',
+    PARENT_NOT_AVAILABLE: () => 'The comment you are replying to is no longer published.',
+    VALIDATION_FAILED: (e: ApiErrorInfo) => (e.field === 'parentId' ? 'The comment you are replying to is no longer published.' : 'Something went wrong. Please try again.'),
+    EDIT_WINDOW_CLOSED: () => 'The time for editing this comment is over.',
+    EDIT_LIMIT_REACHED: () => 'This comment cannot be edited any more.',
+    NOT_AUTHOR: () => 'You can only change your own comments.',
+    COMMENT_DELETED: () => 'This comment was deleted.',
+    COMMENT_REJECTED: () => 'A comment that was not published cannot be edited.',
+    CONFLICT: () => 'The comment changed meanwhile. Please try again.',
     NETWORK: () => 'The comment service could not be reached. Please check your connection and try again.',
     OTHER: () => 'Something went wrong. Please try again.',
   } as Record<string, (e: ApiErrorInfo) => string>,
@@ -136,6 +177,39 @@ const ko: Strings = {
     other: '기타',
   },
   newComment: '새 댓글',
+  reply: '답글 달기',
+  replyTo: (name) => `${name}님에게 답글 쓰기`,
+  replyPlaceholder: '답글을 남겨 주세요. 답글은 검토 후 게시됩니다.',
+  replySubmit: '답글 등록',
+  replies: (n) => `답글 ${n}`,
+  repliesTo: (name) => `${name}님 댓글의 답글`,
+  moreReplies: '답글 더 보기',
+  pendingReply: '답글이 검토를 기다리고 있습니다',
+  like: '공감',
+  dislike: '비공감',
+  signInToReact: '공감하거나 비공감하려면 로그인해 주세요.',
+  signInToReply: '답글을 쓰려면 로그인해 주세요.',
+  sortLabel: '댓글 정렬',
+  sorts: { newest: '최신순', oldest: '오래된순', likes: '공감순', replies: '답글순' },
+  reloaded: '읽는 사이 순서가 바뀌어 목록을 처음부터 다시 불러왔습니다.',
+  highlights: '주목받는 댓글',
+  featured: '편집자 추천',
+  best: 'BEST',
+  deletedComment: '삭제된 댓글입니다',
+  edited: '(수정됨)',
+  edit: '수정',
+  editLeft: (time) => `수정 (${time} 남음)`,
+  editLabel: '댓글 수정',
+  save: '저장',
+  editPending: '수정한 내용이 검토를 기다리고 있습니다:',
+  editSent: '수정한 내용이 검토를 기다리고 있습니다. 그동안 다른 독자에게는 게시된 글이 보입니다.',
+  delete: '삭제',
+  deleteConfirm: '이 댓글을 삭제할까요? 되돌릴 수 없습니다.',
+  deleted: '댓글을 삭제했습니다.',
+  reactionErrors: {
+    OWN_COMMENT: () => '내 댓글에는 공감하거나 비공감할 수 없습니다.',
+    RATE_LIMITED: (e) => `공감을 너무 자주 누르고 있습니다. ${e.retryAfter ?? 60}초 후에 다시 시도해 주세요.`,
+  },
   errors: {
     COMMENT_TOO_LONG: (e) => `댓글이 너무 깁니다(${e.length ?? '?'}/${e.limit ?? 250}자). 줄여서 다시 등록해 주세요.`,
     COMMENT_EMPTY: () => '내용을 먼저 입력해 주세요.',
@@ -146,6 +220,14 @@ const ko: Strings = {
     OWN_COMMENT: () => '내 댓글은 신고할 수 없습니다.',
     COMMENT_NOT_PUBLISHED: () => '더 이상 게시되지 않은 댓글입니다.',
     NOT_FOUND: () => '더 이상 볼 수 없는 댓글입니다.',
+    PARENT_NOT_AVAILABLE: () => '답글을 달려는 댓글이 더 이상 게시되어 있지 않습니다.',
+    VALIDATION_FAILED: (e) => (e.field === 'parentId' ? '답글을 달려는 댓글이 더 이상 게시되어 있지 않습니다.' : '문제가 발생했습니다. 다시 시도해 주세요.'),
+    EDIT_WINDOW_CLOSED: () => '수정할 수 있는 시간이 지났습니다.',
+    EDIT_LIMIT_REACHED: () => '이 댓글은 더 이상 수정할 수 없습니다.',
+    NOT_AUTHOR: () => '내 댓글만 고치거나 지울 수 있습니다.',
+    COMMENT_DELETED: () => '삭제된 댓글입니다.',
+    COMMENT_REJECTED: () => '게시되지 않은 댓글은 수정할 수 없습니다.',
+    CONFLICT: () => '그사이 댓글이 바뀌었습니다. 다시 시도해 주세요.',
     NETWORK: () => '댓글 서비스에 연결할 수 없습니다. 연결을 확인한 뒤 다시 시도해 주세요.',
     OTHER: () => '문제가 발생했습니다. 다시 시도해 주세요.',
   },
@@ -158,14 +240,22 @@ export interface ApiErrorInfo {
   retryAfter?: number;
   length?: number;
   limit?: number;
+  field?: string;
 }
 
 export function strings(lang: Lang): Strings {
   return lang === 'ko' ? ko : en;
 }
 
-export function errorText(t: Strings, e: ApiErrorInfo): string {
-  return (t.errors[e.error] ?? t.errors.OTHER!)(e);
+/** The error in words; `specific` words it for one action (a reaction's RATE_LIMITED is not a comment's). */
+export function errorText(t: Strings, e: ApiErrorInfo, specific: Record<string, (e: ApiErrorInfo) => string> = {}): string {
+  return (specific[e.error] ?? t.errors[e.error] ?? t.errors.OTHER!)(e);
+}
+
+/** "4:05": the time left to edit. */
+export function minutesSeconds(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [

@@ -1,0 +1,129 @@
+/**
+ * The published list: top comments in the order the reader picked, 20 a page, each with its
+ * thread; the header count. A ranking cursor that has expired starts the list again.
+ */
+import { api, ApiError } from './api.js';
+import { commentBox } from './comment-view.js';
+import { articlePath, setNotice, setOpen, t } from './context.js';
+import { clear, h } from './dom.js';
+import { renderMine } from './own-comments.js';
+import { known, own, type Item, type Page } from './state.js';
+import { dropThread, dropThreads, threadOf } from './threads.js';
+
+const PAGE = 20;
+const SORTS = ['newest', 'oldest', 'likes', 'replies'] as const;
+type Sort = (typeof SORTS)[number];
+
+let sort: Sort = 'newest';
+let cursor: string | null = null;
+let total = 0;
+/** Bumped when the list starts again: an answer for an older list is dropped. */
+let generation = 0;
+
+export const count = h('span', { class: 'cw-count' });
+export const list = h('ol', { class: 'cw-list', 'aria-label': t.comments, 'aria-busy': 'true' });
+export const listState = h('p', { class: 'cw-state' }, t.loading);
+export const more = h('button', { type: 'button', class: 'cw-more', hidden: true, onclick: () => void loadPage() }, t.loadMore);
+export const sortBar = h('div', { class: 'cw-sort', role: 'group', 'aria-label': t.sortLabel },
+  ...SORTS.map((s) => h('button', { type: 'button', class: 'cw-sort-option', 'data-sort': s, 'aria-pressed': String(s === sort), onclick: () => setSort(s) }, t.sorts[s]!)));
+
+export function currentTotal(): number {
+  return total;
+}
+
+export function setTotal(n: number): void {
+  total = Math.max(0, n);
+  count.textContent = String(total);
+  count.setAttribute('aria-label', t.total(total));
+}
+
+function topItem(c: Item, fresh = false): HTMLLIElement {
+  return h('li', { class: fresh ? 'cw-item cw-new' : 'cw-item', 'data-id': c.id }, commentBox(c), threadOf(c));
+}
+
+function topLi(id: string): HTMLElement | null {
+  return list.querySelector(`:scope > [data-id="${CSS.escape(id)}"]`);
+}
+
+function setSort(next: Sort): void {
+  if (next === sort) return;
+  sort = next;
+  sortBar.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.sort === sort)));
+  void loadPage(true);
+}
+
+/** The next page, or (`restart`) the first one in place of the list. */
+export async function loadPage(restart = false): Promise<void> {
+  if (restart) generation++;
+  const mine = generation;
+  more.disabled = true;
+  list.setAttribute('aria-busy', 'true');
+  const query = `${sort === 'newest' ? '' : `sort=${sort}&`}limit=${PAGE}${cursor && !restart ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  try {
+    const page = await api<Page & { commentsOpen: boolean }>('GET', `${articlePath}/comments?${query}`);
+    if (mine !== generation) return;
+    if (restart) {
+      clear(list);
+      dropThreads();
+    }
+    for (const c of page.items) if (!topLi(c.id)) list.append(topItem(c));
+    cursor = page.nextCursor;
+    setTotal(page.total);
+    setOpen(page.commentsOpen !== false);
+    listState.hidden = list.childElementCount > 0;
+    listState.textContent = t.empty;
+    more.hidden = !cursor;
+    if (own.size) renderMine(); // the reader's replies awaiting moderation go under their threads
+    if (!document.documentElement.dataset.ready) performance.mark('cw-first-render'); // read by the browser test
+    document.documentElement.dataset.ready = '1';
+  } catch (err) {
+    if (mine !== generation) return;
+    if (err instanceof ApiError && err.info.error === 'CURSOR_EXPIRED') {
+      setNotice(t.reloaded);
+      return loadPage(true);
+    }
+    listState.hidden = false;
+    listState.textContent = t.loadFailed;
+  } finally {
+    if (mine === generation) {
+      more.disabled = false;
+      list.setAttribute('aria-busy', 'false');
+    }
+  }
+}
+
+/** A top comment entered the list: where the order puts it, if that is on the pages shown; the reader's own always. */
+export function topPublished(c: Item, ownComment: boolean): void {
+  const li = topLi(c.id);
+  if (li) li.firstElementChild!.replaceWith(commentBox(c)); // back from a placeholder, or news of a shown one
+  else if (sort === 'newest') list.prepend(topItem(c, true));
+  else if (!cursor) list.append(topItem(c, true));
+  else if (ownComment) list.prepend(topItem(c, true));
+  listState.hidden = list.childElementCount > 0;
+}
+
+/** A top comment left the list: its placeholder takes its place while it has replies. */
+export function topRemoved(id: string, placeholder: Item | null): void {
+  const li = topLi(id);
+  if (!li) return;
+  if (placeholder?.deleted && placeholder.replyCount > 0) li.firstElementChild!.replaceWith(commentBox(placeholder));
+  else {
+    li.remove();
+    dropThread(id);
+  }
+  listState.hidden = list.childElementCount > 0;
+}
+
+/** A placeholder goes with its last reply. */
+export function dropIfEmptyPlaceholder(id: string): void {
+  if (known.get(id)?.deleted) topRemoved(id, null);
+}
+
+/** After a dropped connection: what was published meanwhile, and the count. */
+export async function catchUp(): Promise<Item[]> {
+  const page = await api<Page & { commentsOpen: boolean }>('GET', `${articlePath}/comments?limit=${PAGE}`, { cache: 'no-cache' }).catch(() => null);
+  if (!page) return [];
+  setTotal(page.total);
+  setOpen(page.commentsOpen !== false);
+  return page.items.filter((c) => !topLi(c.id)).reverse();
+}
