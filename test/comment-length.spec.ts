@@ -80,11 +80,12 @@ describe('the widget counts with this very module', () => {
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain('src/comments/comment-length.ts');
-    // …and the widget source imports measureComment from it for the counter and the submit check.
+    // …and the widget's one comment form (new comments, replies, edits) imports measureComment from
+    // it for the counter and the submit check.
     const { readFileSync } = await import('node:fs');
-    const widget = readFileSync('src/widget/client/widget.entry.ts', 'utf8');
-    expect(widget).toMatch(/import \{[^}]*\bmeasureComment\b[^}]*\} from '\.\.\/\.\.\/comments\/comment-length\.js'/);
-    expect(widget.match(/measureComment\(/g)!.length).toBeGreaterThanOrEqual(2);
+    const form = readFileSync('src/widget/client/comment-form.ts', 'utf8');
+    expect(form).toMatch(/import \{[^}]*\bmeasureComment\b[^}]*\} from '\.\.\/\.\.\/comments\/comment-length\.js'/);
+    expect(form.match(/measureComment\(/g)!.length).toBeGreaterThanOrEqual(2);
   });
 
   test('the counter text and the relative times, in both languages', async () => {

@@ -259,6 +259,38 @@ describe.each(DATABASES)('threads, sorting and highlights on %s', (kind) => {
     expect(last.likes).toBe(1000 - 8 * 10);
   });
 
+  test('walks by likes and by replies stay whole while readers react in parallel', async () => {
+    const a = article('walk-live');
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await publish(i % 2 ? alice : bob, a));
+    const readers = await Promise.all([0, 1, 2, 3].map((i) => reader(t, `Fan ${i}`)));
+    let reacting = true;
+    const reactions = (async () => {
+      for (let round = 0; reacting; round++) {
+        await Promise.all(
+          readers.map((r, i) => r.api.put(`/api/comments/${ids[(round + i * 3) % ids.length]}/reaction`, { type: (round + i) % 3 ? 'like' : 'dislike' })),
+        );
+      }
+    })();
+    try {
+      for (const sort of ['likes', 'replies']) {
+        const seen: string[] = [];
+        let page = (await list(a, `?sort=${sort}&limit=2`)).body;
+        seen.push(...page.items.map((i: Item) => i.id));
+        while (page.nextCursor) {
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          page = (await list(a, `?sort=${sort}&limit=2&cursor=${page.nextCursor}`)).body;
+          seen.push(...page.items.map((i: Item) => i.id));
+        }
+        expect(seen.length).toBe(ids.length);
+        expect([...seen].sort()).toEqual([...ids].sort());
+      }
+    } finally {
+      reacting = false;
+      await reactions;
+    }
+  });
+
   test('a walk by likes whose ranking expired answers 410 CURSOR_EXPIRED', async () => {
     const a = article('expired');
     for (let i = 0; i < 3; i++) await publish(alice, a);
