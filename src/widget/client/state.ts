@@ -1,24 +1,8 @@
 /** What the box knows about comments, shared by every view of them (the list, threads, highlights). */
-import type { Commenter } from './auth-store.js';
+import type { ListedComment } from '../../comments/listed-comment.js';
 
-/** A comment as the public list, replies, highlights and the live stream give it. */
-export interface Item {
-  id: string;
-  parentId: string | null;
-  /** Only on a reply that answers another reply. */
-  replyTo?: { id: string; displayName: string };
-  body: string | null;
-  author: Commenter | null;
-  publishedAt: string;
-  replyCount: number;
-  likes: number;
-  dislikes: number;
-  editedAt: string | null;
-  featured: boolean;
-  /** A placeholder: removed, kept for its replies. */
-  /** Only on a placeholder. */
-  deleted?: true;
-}
+/** A comment as the public list, replies, highlights and the live stream give it (the server's own type). */
+export type Item = ListedComment;
 
 export interface Page {
   items: Item[];
