@@ -169,6 +169,8 @@ describe.each(DATABASES)('the conversation in the widget on %s', (kind) => {
     // Another reader's like arrives live.
     await like(ben, last);
     await frame.waitForSelector(`${top(last)} .cw-like >> text=Like 1`);
+    // SCREENSHOTS=1: the box as a reader sees it now (for the README).
+    if (process.env.SCREENSHOTS === '1' && kind === 'sqlite') await page.screenshot({ path: 'docs/screenshots/conversation.png', fullPage: true });
 
     // Reply to the reply: posted with its id; shown awaiting moderation under the thread, then published there with the mention.
     await frame.click(`${reply(first, answer)} .cw-reply`);

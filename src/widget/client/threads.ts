@@ -29,7 +29,7 @@ interface Thread {
 const threads = new Map<string, Thread>();
 
 export function replyItem(c: Item, fresh = false): HTMLLIElement {
-  return h('li', { class: fresh ? 'cw-item cw-reply cw-new' : 'cw-item cw-reply', 'data-id': c.id }, commentBox(c));
+  return h('li', { class: fresh ? 'cw-item cw-reply-item cw-new' : 'cw-item cw-reply-item', 'data-id': c.id }, commentBox(c));
 }
 
 /** The thread under a top comment (kept when the comment itself turns into a placeholder). */
