@@ -117,8 +117,8 @@ export class CommentEdits {
   }
 
   /**
-   * The new text and its outbox row, in one transaction, if the comment is still as read (status and
-   * edit count: a decision or another edit meanwhile makes the caller read it again).
+   * The new text and its outbox row, in one transaction, if the comment is still as read (status, edit
+   * count and waiting edit: a decision or another edit meanwhile makes the caller read it again).
    */
   private apply(comment: Comment, body: string): Promise<boolean> {
     const now = new Date();
@@ -134,6 +134,8 @@ export class CommentEdits {
               { editCount: () => 'edit_count + 1', body, status: 'pending', decisionReason: null, decidedAt: null, findings: null, textHash: null },
         )
         .where('id = :id AND status = :status AND edit_count = :editCount', { id: comment.id, status: comment.status, editCount: comment.editCount })
+        // The waiting edit as read, too: once the rules have published it, a retry of its text is no new edit.
+        .andWhere(comment.revisionStatus == null ? 'revision_status IS NULL' : 'revision_status = :revisionStatus', { revisionStatus: comment.revisionStatus })
         .execute();
       if (changed.affected !== 1) return false;
       await addRevision(manager, comment, body, now);

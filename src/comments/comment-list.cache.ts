@@ -17,6 +17,12 @@ export interface CachedPage {
 /** The key, the page object and the LRU's own bookkeeping, roughly: small pages count for more than their bodies. */
 const ENTRY_OVERHEAD = 200;
 
+/** A page being made: the articles dropped meanwhile (what it read may be from before their change). */
+interface Making {
+  dropped: Set<string>;
+  all: boolean;
+}
+
 /**
  * Serialized pages of published comments, in process memory: the hot path of every article view.
  * Dropped for an article as soon as any process says it changed (Redis pub/sub); the TTL bounds
@@ -27,6 +33,7 @@ const ENTRY_OVERHEAD = 200;
 export class CommentListCache {
   private readonly pages: LRUCache<string, CachedPage>;
   private readonly keysByArticle = new Map<string, Set<string>>();
+  private readonly making = new Set<Making>();
 
   constructor(events: CommentEvents, config: AppConfig) {
     this.pages = new LRUCache<string, CachedPage>({
@@ -63,8 +70,25 @@ export class CommentListCache {
     return this.pages.get(key);
   }
 
+  /**
+   * Makes a page and keeps it, unless its article changed while it was being made (a removal committed
+   * during its reads): then it is served, not kept, so no page from before a change outlives it.
+   */
+  async fill(key: string, make: () => Promise<{ articleId: string; json: string }>): Promise<CachedPage> {
+    const making: Making = { dropped: new Set(), all: false };
+    this.making.add(making);
+    let made;
+    try {
+      made = await make();
+    } finally {
+      this.making.delete(making);
+    }
+    if (making.all || making.dropped.has(made.articleId)) return pageOf(made.articleId, made.json);
+    return this.set(made.articleId, key, made.json);
+  }
+
   set(articleId: string, key: string, json: string): CachedPage {
-    const page = { articleId, body: Buffer.from(json), etag: `W/"${createHash('sha1').update(json).digest('base64url').slice(0, 22)}"` };
+    const page = pageOf(articleId, json);
     this.pages.set(key, page);
     if (this.pages.peek(key) !== page) return page; // larger than the whole cache: served, not kept
     let keys = this.keysByArticle.get(articleId);
@@ -86,6 +110,7 @@ export class CommentListCache {
   }
 
   invalidate(articleId: string): void {
+    for (const making of this.making) making.dropped.add(articleId);
     const keys = this.keysByArticle.get(articleId);
     if (!keys) return;
     this.keysByArticle.delete(articleId);
@@ -93,6 +118,7 @@ export class CommentListCache {
   }
 
   clear(): void {
+    for (const making of this.making) making.all = true;
     this.keysByArticle.clear();
     this.pages.clear();
   }
@@ -101,4 +127,8 @@ export class CommentListCache {
     const keys = this.keysByArticle.get(articleId);
     if (keys?.delete(key) && keys.size === 0) this.keysByArticle.delete(articleId);
   }
+}
+
+function pageOf(articleId: string, json: string): CachedPage {
+  return { articleId, body: Buffer.from(json), etag: `W/"${createHash('sha1').update(json).digest('base64url').slice(0, 22)}"` };
 }

@@ -139,11 +139,12 @@ export class CommentsController {
     key: string,
     make: () => Promise<{ articleId: string; page: unknown }>,
   ): Promise<void> {
-    let page = this.cache.get(key);
-    if (!page) {
-      const made = await make();
-      page = this.cache.set(made.articleId, key, JSON.stringify(made.page));
-    }
+    const page =
+      this.cache.get(key) ??
+      (await this.cache.fill(key, async () => {
+        const made = await make();
+        return { articleId: made.articleId, json: JSON.stringify(made.page) };
+      }));
     void reply.header('etag', page.etag).header('cache-control', 'public, max-age=5, stale-while-revalidate=30').header('vary', 'accept-encoding');
     if (request.headers['if-none-match'] === page.etag) {
       await reply.code(304).send();

@@ -17,7 +17,7 @@ export interface ListedComment {
   id: string;
   /** The thread's top comment, for a reply; null for a top comment. */
   parentId: string | null;
-  /** The reply this one answers (the mention): only on a reply that answers another reply. */
+  /** The reply this one answers (the mention): only on a reply that answers another reply still in the list. */
   replyTo?: { id: string; displayName: string };
   body: string | null;
   author: CommentAuthor | null;
@@ -46,7 +46,7 @@ export const LISTED_SELECT = `SELECT c.id, c.parent_id, c.reply_to_id, c.body, c
        m.id AS author_id, m.display_name, m.avatar_url, m.provider, rm.display_name AS reply_to_name
   FROM comments c
   JOIN commenters m ON m.id = c.commenter_id
-  LEFT JOIN comments r ON r.id = c.reply_to_id
+  LEFT JOIN comments r ON r.id = c.reply_to_id AND r.status = 'published' AND r.hidden_at IS NULL
   LEFT JOIN commenters rm ON rm.id = r.commenter_id`;
 
 export type ListedRow = Record<string, unknown>;
@@ -57,7 +57,8 @@ export function isVisibleRow(row: ListedRow): boolean {
 
 export function toListed(row: ListedRow, sql: Sql): ListedComment {
   const visible = isVisibleRow(row);
-  const replyToId = (row.reply_to_id as string | null) ?? null;
+  // The reply it answers, while that one is public: a removed reply's author is named nowhere.
+  const replyToId = row.reply_to_name != null ? ((row.reply_to_id as string | null) ?? null) : null;
   return {
     id: row.id as string,
     parentId: (row.parent_id as string | null) ?? null,

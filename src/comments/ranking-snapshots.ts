@@ -51,27 +51,36 @@ export class RankingSnapshots {
   /** The ranking's first page: the recent one for this list, or a new one taken by `rank`. */
   async first(list: string, limit: number, rank: () => Promise<string[]>): Promise<RankedPage> {
     const current = `${this.prefix}:current:${createHash('sha256').update(list).digest('base64url').slice(0, 22)}`;
-    const existing = await this.redis.get(current).catch(() => null);
-    if (existing && /^[0-9a-f]{32}$/.test(existing)) {
-      const page = await this.page(existing, 0, limit).catch(() => null);
-      if (page) return page;
-    }
+    const recent = await this.recent(current, limit);
+    if (recent) return recent;
     const ids = (await rank()).slice(0, MAX_RANKED);
     // One page is all there is: no walk to keep steady.
     if (ids.length <= limit) return { snapshot: null, ids, size: ids.length };
     const snapshot = randomBytes(16).toString('hex');
+    const key = `${this.prefix}:${snapshot}`;
     try {
-      await this.redis
-        .multi()
-        .set(`${this.prefix}:${snapshot}`, Buffer.concat(ids.map(toBytes)), 'EX', SNAPSHOT_TTL_SECONDS)
-        .set(current, snapshot, 'EX', REUSE_SECONDS)
-        .exec();
+      await this.redis.set(key, Buffer.concat(ids.map(toBytes)), 'EX', SNAPSHOT_TTL_SECONDS);
+      // First pages made at the same moment (a burst, other processes) all get here: one ranking is kept, the others dropped.
+      if ((await this.redis.set(current, snapshot, 'EX', REUSE_SECONDS, 'NX')) !== 'OK') {
+        const shared = await this.recent(current, limit);
+        if (shared) {
+          await this.redis.del(key);
+          return shared;
+        }
+      }
     } catch (err) {
       // Redis away: the first page is still right; only the walk beyond it waits for Redis.
       this.log.warn({ err: (err as Error).message }, 'ranking not stored (Redis unavailable): first page only');
       return { snapshot: null, ids: ids.slice(0, limit), size: limit };
     }
     return { snapshot, ids: ids.slice(0, limit), size: ids.length };
+  }
+
+  /** The first page of the list's recent ranking, if there is one. */
+  private async recent(current: string, limit: number): Promise<RankedPage | null> {
+    const existing = await this.redis.get(current).catch(() => null);
+    if (!existing || !/^[0-9a-f]{32}$/.test(existing)) return null;
+    return this.page(existing, 0, limit).catch(() => null);
   }
 
   /** A page of a ranking, or null once it has expired. */

@@ -154,7 +154,9 @@ export class ModerationService {
 
       // A comment HIDE_REPORTED hid was already taken off the article's count.
       const wasCounted = previous === 'published' && current.hiddenAt == null;
-      await adjustListedCounts(manager, current, (t.to === 'published' ? 1 : 0) - (wasCounted ? 1 : 0));
+      // Only a moderator's decision unhides it: the rules publishing its edit leave it hidden and uncounted.
+      const isCounted = t.to === 'published' && (current.hiddenAt == null || byModerator);
+      await adjustListedCounts(manager, current, (isCounted ? 1 : 0) - (wasCounted ? 1 : 0));
       const counts = historyCounts([{ commenterId: current.commenterId, from: previous, to: t.to }]);
       if (counts) await this.sql.run(counts.text, counts.params, manager);
       if (t.to === 'deleted') {
