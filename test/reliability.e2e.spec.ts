@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from './support/app.js';
 import { DATABASES, TEST_REDIS_URL } from './support/databases.js';
 import { spawnEntry } from './support/processes.js';
-import { post, reader, waitFor, type Reader } from './support/readers.js';
+import { decided, post, reader, waitFor, type Reader } from './support/readers.js';
 import { PrivateRedis } from './support/redis-server.js';
 
 
@@ -110,6 +110,47 @@ describe.each(DATABASES)('reliability on %s', (kind) => {
       await t.close();
     }
   }, 40_000);
+
+  test("a published comment's edit whose queue job was lost is queued again after PENDING_RETRY_AFTER", async () => {
+    const prefix = `lost-edit-${randomBytes(4).toString('hex')}`;
+    const t = await startTestApp(kind, { RUN_WORKER: 'false', QUEUE_PREFIX: prefix, PENDING_RETRY_AFTER: '1' });
+    const { Queue } = await import('bullmq');
+    const queue = new Queue('moderation', { connection: { url: TEST_REDIS_URL }, prefix });
+    const workerEnv = { ...t.database.env, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, PENDING_RETRY_AFTER: '1' };
+    try {
+      const r = await reader(t);
+      const article = `lost-edit-${kind}`;
+      const { id } = await (await post(r, article, { body: 'The first text, published.' })).json();
+      let worker = await spawnEntry('worker', workerEnv, 'moderation worker started');
+      try {
+        expect((await decided(r, id)).status).toBe('published');
+      } finally {
+        worker.child.kill('SIGTERM');
+        await worker.exited;
+      }
+      expect((await r.api.patch(`/api/comments/${id}`, { body: 'The second text, edited.' })).status).toBe(202);
+      await waitFor(async () => (await queue.getJobs(['waiting', 'delayed', 'prioritized'])).length > 0, 10_000, 'the edit to be queued');
+      await queue.obliterate({ force: true }); // as if Redis lost it
+      worker = await spawnEntry('worker', workerEnv, 'moderation worker started');
+      try {
+        const edited = await waitFor(
+          async () => {
+            const page = await (await fetch(`${t.url}/api/articles/${article}/comments`)).json();
+            return page.items.find((c: { id: string; body: string; editedAt: string | null }) => c.id === id && c.editedAt !== null);
+          },
+          20_000,
+          'the edit to be judged and published',
+        );
+        expect(edited.body).toBe('The second text, edited.');
+      } finally {
+        worker.child.kill('SIGTERM');
+        await worker.exited;
+      }
+    } finally {
+      await queue.close();
+      await t.close();
+    }
+  }, 60_000);
 });
 
 describe('PostgreSQL stopped and started again', () => {
