@@ -298,8 +298,14 @@ describe.each(DATABASES)('the conversation in the widget on %s', (kind) => {
         return route.fulfill({ status: 410, contentType: 'application/json', body: JSON.stringify({ statusCode: 410, error: 'CURSOR_EXPIRED', message: 'expired', field: 'cursor' }) });
       }
       firstPages.push(route.request().url());
-      const real = await route.fetch();
-      return route.fulfill({ response: real, json: { ...(await real.json()), nextCursor: 'stale' } });
+      try {
+        const real = await route.fetch();
+        return await route.fulfill({ response: real, json: { ...(await real.json()), nextCursor: 'stale' } });
+      } catch {
+        // The widget gave this request up for a newer one (its answer is disposed): nothing to fulfil.
+        firstPages.pop();
+        return route.abort().catch(() => undefined);
+      }
     });
     await frame.click('.cw-sort button:text-is("공감순")');
     await frame.waitForSelector('.cw-more:visible');
