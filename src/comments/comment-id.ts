@@ -29,3 +29,8 @@ export function newCommentId(): string {
   }
   return v7({ msecs: lastMs, seq, random });
 }
+
+/** The id's usual spelling from its 32 hex digits (ids are kept as 16 bytes in cursors and rankings). */
+export function uuidFromHex(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

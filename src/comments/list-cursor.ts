@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { deriveKey } from '../auth/keys.js';
 import { AppConfig } from '../config.js';
 import { AppError } from '../errors.js';
+import { uuidFromHex } from './comment-id.js';
 
 /** Where the next page starts: after this comment, in the list's time order. */
 export interface ListPosition {
@@ -22,10 +23,6 @@ const ID_BYTES = 16;
 const PAYLOAD_BYTES = TIME_BYTES + ID_BYTES;
 const TAG_BYTES = 14; // 36 bytes in all: 48 base64url characters with no spare bits, so one spelling each
 const CURSOR = /^[A-Za-z0-9_-]{48}$/;
-
-function uuidOf(hex: string): string {
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 /**
  * The public lists' cursors, signed (HMAC) for the list they page through (`scope`: the article
@@ -47,7 +44,7 @@ export class ListCursors {
 
   verify(scope: string, cursor: string): ListPosition {
     const { number, hex } = this.open(scope, cursor);
-    return { publishedAt: new Date(number), id: uuidOf(hex) };
+    return { publishedAt: new Date(number), id: uuidFromHex(hex) };
   }
 
   signRank(scope: string, at: RankPosition): string {

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { AppConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { InjectRedis } from '../redis/redis.module.js';
+import { uuidFromHex } from './comment-id.js';
 
 /** How long a walk through a ranked list may take before its cursor expires. */
 export const SNAPSHOT_TTL_SECONDS = 15 * 60;
@@ -23,11 +24,6 @@ export interface RankedPage {
 
 function toBytes(id: string): Buffer {
   return Buffer.from(id.replaceAll('-', ''), 'hex');
-}
-
-function toId(bytes: Buffer): string {
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /**
@@ -95,7 +91,7 @@ export class RankingSnapshots {
     const [[, bytes], [, size]] = replies as [[unknown, Buffer], [unknown, number]];
     if (!size) return null;
     const ids: string[] = [];
-    for (let at = 0; at + ID_BYTES <= bytes.length; at += ID_BYTES) ids.push(toId(bytes.subarray(at, at + ID_BYTES)));
+    for (let at = 0; at + ID_BYTES <= bytes.length; at += ID_BYTES) ids.push(uuidFromHex(bytes.toString('hex', at, at + ID_BYTES)));
     return { snapshot, ids, size: size / ID_BYTES };
   }
 }
