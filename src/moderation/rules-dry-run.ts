@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
@@ -10,6 +9,7 @@ import { dedupeKey } from '../rules/normalise.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { Facts, ModerationMode } from '../rules/types.js';
 import { RulesService } from './rules.service.js';
+import { dedupeHash } from './text-hash.js';
 
 export const DRY_RUN_DEFAULT_LIMIT = 10_000;
 export const DRY_RUN_MAX_LIMIT = 50_000;
@@ -140,7 +140,7 @@ export class RulesDryRun {
     for (const r of rows) {
       const key = dedupeKey(r.body);
       if (key.length < minLength) continue;
-      hashOf.set(r.id, r.textHash ?? createHash('sha256').update(key).digest('base64url').slice(0, 32));
+      hashOf.set(r.id, r.textHash ?? dedupeHash(key));
     }
     if (!hashOf.size) return;
     const since = new Date(rows[0]!.createdAt.getTime() - window);
