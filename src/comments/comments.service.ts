@@ -12,6 +12,7 @@ import { OutboxRelay } from './outbox.relay.js';
 import { Article } from './article.entity.js';
 import { acceptCommentText } from './comment-text.js';
 import { Comment } from './comment.entity.js';
+import { isVisibleRow } from './listed-comment.js';
 import type { SubmitCommentInput } from './comments.dto.js';
 import { CommentRateLimiter } from './rate-limiter.js';
 
@@ -178,7 +179,7 @@ export class CommentsService {
     return new Map(
       rows.map((row): [string, ParentFacts] => [
         row.id,
-        { id: row.id, articleId: row.article_id, parentId: row.parent_id, shown: row.status === 'published' && row.hidden_at == null },
+        { id: row.id, articleId: row.article_id, parentId: row.parent_id, shown: isVisibleRow(row) },
       ]),
     );
   });

@@ -7,6 +7,7 @@ import { Sql, placeholders } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { BansService } from '../moderation/bans.service.js';
 import type { ReactionType } from './comment-reaction.entity.js';
+import { isVisibleRow } from './listed-comment.js';
 import { ReactionWriter, type ReactionState } from './reaction-writer.js';
 
 /** What the checks need to know of a comment. */
@@ -84,7 +85,7 @@ export class ReactionsService {
         {
           articleId: row.article_id,
           commenterId: row.commenter_id,
-          shown: row.status === 'published' && row.hidden_at == null,
+          shown: isVisibleRow(row),
           wasPublished: row.published_at != null,
         },
       ]),
