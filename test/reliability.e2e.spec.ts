@@ -7,6 +7,17 @@ import { decided, post, reader, waitFor, type Reader } from './support/readers.j
 import { PrivateRedis } from './support/redis-server.js';
 
 
+/** Runs `use` while a worker process runs, then stops it with SIGTERM and waits for it to exit. */
+async function whileWorkerRuns(env: Record<string, string>, use: () => Promise<unknown>): Promise<void> {
+  const worker = await spawnEntry('worker', env, 'moderation worker started');
+  try {
+    await use();
+  } finally {
+    worker.child.kill('SIGTERM');
+    await worker.exited;
+  }
+}
+
 /** Every comment decided, each by exactly one log entry, none left pending, the outbox empty. */
 async function expectModeratedExactlyOnce(t: TestApp, ids: string[], timeoutMs = 60_000): Promise<void> {
   const dataSource = t.app.get(DataSource);
@@ -98,13 +109,9 @@ describe.each(DATABASES)('reliability on %s', (kind) => {
       const { id } = await (await post(r, 'lost-job', { body: 'a job that Redis forgot' })).json();
       await waitFor(async () => (await queue.getJob(id)) !== undefined, 10_000, 'the job to be queued');
       await queue.obliterate({ force: true }); // as if Redis lost it (no persistence, failover)
-      const worker = await spawnEntry('worker', { ...t.database.env, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, PENDING_RETRY_AFTER: '1' }, 'moderation worker started');
-      try {
-        await expectModeratedExactlyOnce(t, [id], 20_000);
-      } finally {
-        worker.child.kill('SIGTERM');
-        await worker.exited;
-      }
+      await whileWorkerRuns({ ...t.database.env, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, PENDING_RETRY_AFTER: '1' }, () =>
+        expectModeratedExactlyOnce(t, [id], 20_000),
+      );
     } finally {
       await queue.close();
       await t.close();
@@ -121,18 +128,11 @@ describe.each(DATABASES)('reliability on %s', (kind) => {
       const r = await reader(t);
       const article = `lost-edit-${kind}`;
       const { id } = await (await post(r, article, { body: 'The first text, published.' })).json();
-      let worker = await spawnEntry('worker', workerEnv, 'moderation worker started');
-      try {
-        expect((await decided(r, id)).status).toBe('published');
-      } finally {
-        worker.child.kill('SIGTERM');
-        await worker.exited;
-      }
+      await whileWorkerRuns(workerEnv, async () => expect((await decided(r, id)).status).toBe('published'));
       expect((await r.api.patch(`/api/comments/${id}`, { body: 'The second text, edited.' })).status).toBe(202);
       await waitFor(async () => (await queue.getJobs(['waiting', 'delayed', 'prioritized'])).length > 0, 10_000, 'the edit to be queued');
       await queue.obliterate({ force: true }); // as if Redis lost it
-      worker = await spawnEntry('worker', workerEnv, 'moderation worker started');
-      try {
+      await whileWorkerRuns(workerEnv, async () => {
         const edited = await waitFor(
           async () => {
             const page = await (await fetch(`${t.url}/api/articles/${article}/comments`)).json();
@@ -142,10 +142,7 @@ describe.each(DATABASES)('reliability on %s', (kind) => {
           'the edit to be judged and published',
         );
         expect(edited.body).toBe('The second text, edited.');
-      } finally {
-        worker.child.kill('SIGTERM');
-        await worker.exited;
-      }
+      });
     } finally {
       await queue.close();
       await t.close();
