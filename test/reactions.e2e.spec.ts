@@ -144,6 +144,18 @@ describe.each(DATABASES)('reactions (공감 / 비공감) on %s', (kind) => {
       expect(mix.every((r) => r.status === 200)).toBe(true);
       const after = await stored(id);
       expect(after.counts).toEqual(after.rows);
+
+      // The second process keeps the reader and the comment in memory (both just used there); a
+      // ban and a rejection made through the first are refused there on the very next request.
+      const banned = crowd[21]!;
+      expect((await put(banned, id, { type: 'like' }, url)).status).toBe(200);
+      expect((await desk.api.post(`/api/moderation/commenters/${banned.id}/ban`, { reason: 'abuse' })).status).toBe(200);
+      expect(await errorOf(await put(banned, id, { type: 'dislike' }, url))).toMatchObject({ status: 403, body: { error: 'COMMENTER_BANNED' } });
+      expect((await desk.api.post(`/api/moderation/commenters/${banned.id}/unban`, {})).status).toBe(200);
+      expect((await put(banned, id, { type: 'dislike' }, url)).status).toBe(200);
+
+      expect((await desk.api.post(`/api/moderation/comments/${id}/reject`, { reason: 'abuse', expectedStatus: 'published' })).status).toBe(200);
+      expect(await errorOf(await put(crowd[22]!, id, { type: 'like' }, url))).toMatchObject({ status: 409, body: { error: 'COMMENT_NOT_PUBLISHED' } });
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;
@@ -208,8 +220,7 @@ describe.each(DATABASES)('reactions (공감 / 비공감) on %s', (kind) => {
 
     expect((await desk.api.post(`/api/moderation/comments/${rejected}/reject`, { reason: 'abuse', expectedStatus: 'published' })).status).toBe(200);
     expect((await crowd[0]!.api.post(`/api/comments/${hidden}/reports`, { reason: 'spam' })).status).toBe(201);
-    // Deleted by its author (the status the author's DELETE sets).
-    await sql.run("UPDATE comments SET status = 'deleted' WHERE id = $1", [deleted]);
+    expect((await author.api.request('DELETE', `/api/comments/${deleted}`)).status).toBe(204);
 
     for (const id of [rejected, hidden, deleted]) {
       expect(await errorOf(await put(crowd[1]!, id, { type: 'like' }))).toEqual({

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { CommenterCache } from './commenter-cache.js';
 import { Commenter } from './commenter.entity.js';
 import { CommenterGuard, CommenterResolver } from './commenter.guard.js';
 import { FacebookStrategy } from './facebook.strategy.js';
@@ -23,8 +24,8 @@ export class AuthModule {
       global: true,
       imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([Commenter])],
       controllers: [AuthController, MeController],
-      providers: [AuthService, TokensService, CommenterResolver, CommenterGuard, ...strategies],
-      exports: [AuthService, TokensService, CommenterResolver, CommenterGuard],
+      providers: [AuthService, CommenterCache, TokensService, CommenterResolver, CommenterGuard, ...strategies],
+      exports: [AuthService, CommenterCache, TokensService, CommenterResolver, CommenterGuard],
     };
   }
 }

@@ -5,6 +5,7 @@ import type { Repository } from 'typeorm';
 import { batchedLookup } from '../db/batched-lookup.js';
 import { Sql, placeholders } from '../db/sql.js';
 import { Transactions } from '../db/transactions.js';
+import { CommenterCache } from './commenter-cache.js';
 import { Commenter, type Provider } from './commenter.entity.js';
 import { cleanAvatarUrl, cleanDisplayName } from './display-text.js';
 
@@ -41,6 +42,7 @@ export class AuthService {
     @InjectRepository(Commenter) private readonly commenters: Repository<Commenter>,
     private readonly transactions: Transactions,
     private readonly sql: Sql,
+    private readonly cache: CommenterCache,
   ) {}
 
   /** Creates the commenter on first sign-in, refreshes name and avatar on later ones. */
@@ -68,11 +70,17 @@ export class AuthService {
       .orUpdate(['display_name', 'username', 'avatar_url', 'last_login_at'], ['provider', 'provider_user_id'])
       .execute(),
     );
-    return this.commenters.findOneByOrFail({ provider: profile.provider, providerUserId });
+    const commenter = await this.commenters.findOneByOrFail({ provider: profile.provider, providerUserId });
+    await this.cache.changed([commenter.id]); // name and picture refreshed
+    return commenter;
   }
 
-  /** On every signed-in request: concurrent requests share one hand-written query. */
-  readonly findById = batchedLookup(async (ids) => {
+  /** On every signed-in request: from memory (CommenterCache), or read with the concurrent requests' in one query. */
+  findById(id: string): Promise<Readonly<Commenter> | null> {
+    return this.cache.get(id, this.readById);
+  }
+
+  private readonly readById = batchedLookup(async (ids) => {
     const rows = await this.sql.rows<Record<string, unknown>>(
       `SELECT id, provider, provider_user_id, display_name, username, avatar_url, status, first_seen_at, last_login_at
          FROM commenters WHERE id IN (${placeholders(ids.length)})`,

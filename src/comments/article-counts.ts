@@ -32,6 +32,8 @@ interface Load {
 export class ArticleCounts {
   private readonly members: LRUCache<string, string>;
   private readonly loads = new Set<Load>();
+  /** Moves on every drop: an answer built from members of an older generation may hold a dropped one. */
+  private generationNow = 0;
 
   constructor(
     private readonly sql: Sql,
@@ -50,9 +52,21 @@ export class ArticleCounts {
     events.onResubscribed(() => this.clear());
   }
 
+  /** Changes whenever any count is dropped (see CountsController's whole-answer cache). */
+  get generation(): number {
+    return this.generationNow;
+  }
+
   /** The article's count as `"<articleId>":<count>` if this process has it. Only ids once given to `load` are found. */
   cached(articleId: string): string | undefined {
     return this.members.get(articleId);
+  }
+
+  /** How long the shortest-lived of these counts has left in memory (0 for one not there): an answer made of them lives no longer. */
+  remainingMs(articleIds: readonly string[]): number {
+    let least = Infinity;
+    for (const id of articleIds) least = Math.min(least, this.members.getRemainingTTL(id));
+    return Number.isFinite(least) ? least : 0;
   }
 
   /** Reads the counts of `articleIds` (distinct, valid) with one query and keeps them. */
@@ -77,11 +91,13 @@ export class ArticleCounts {
   }
 
   invalidate(articleId: string): void {
+    this.generationNow++;
     this.members.delete(articleId);
     for (const load of this.loads) load.dropped.add(articleId);
   }
 
   clear(): void {
+    this.generationNow++;
     this.members.clear();
     for (const load of this.loads) load.all = true;
   }

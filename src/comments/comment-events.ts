@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config.js';
-import { InjectRedis, createRedis } from '../redis/redis.module.js';
+import { InjectRedis } from '../redis/redis.module.js';
+import { subscribe } from '../redis/subscription.js';
 import type { ModerationMode } from '../rules/types.js';
 import type { CommentStatus } from './comment.entity.js';
 
@@ -112,29 +113,22 @@ export class CommentEvents implements OnModuleInit, OnModuleDestroy {
   private readonly redisUrl: string;
 
   async onModuleInit(): Promise<void> {
-    const subscriber = createRedis(this.redisUrl, 'comments-events');
-    this.subscriber = subscriber;
-    subscriber.on('error', () => undefined);
-    let subscribedBefore = false;
-    subscriber.on('ready', () => {
-      subscriber.subscribe(this.channel).then(
-        () => {
-          // After an outage, messages may have been missed: let caches start over.
-          if (subscribedBefore) for (const listener of this.resubscribedListeners) listener();
-          subscribedBefore = true;
-        },
-        (err: Error) => this.log.warn({ err }, 'could not subscribe to comment events'),
-      );
-    });
-    subscriber.on('message', (_channel: string, message: string) => {
-      let parsed: { origin?: string; events?: CommentEvent[] };
-      try {
-        parsed = JSON.parse(message) as { origin?: string; events?: CommentEvent[] };
-      } catch {
-        return;
-      }
-      if (parsed.origin === this.instance) return; // told to our own listeners already, when emitted
-      for (const event of Array.isArray(parsed.events) ? parsed.events : []) this.tell(event);
+    this.subscriber = subscribe(this.redisUrl, 'comments-events', this.channel, {
+      // After an outage, messages may have been missed: let caches start over.
+      onSubscribed: (again) => {
+        if (again) for (const listener of this.resubscribedListeners) listener();
+      },
+      onError: (err) => this.log.warn({ err }, 'could not subscribe to comment events'),
+      onMessage: (message) => {
+        let parsed: { origin?: string; events?: CommentEvent[] };
+        try {
+          parsed = JSON.parse(message) as { origin?: string; events?: CommentEvent[] };
+        } catch {
+          return;
+        }
+        if (parsed.origin === this.instance) return; // told to our own listeners already, when emitted
+        for (const event of Array.isArray(parsed.events) ? parsed.events : []) this.tell(event);
+      },
     });
   }
 

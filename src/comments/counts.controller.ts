@@ -69,11 +69,30 @@ function acceptId(id: string): string {
   }
 }
 
+/** An answer as sent: its JSON, ETag and (once asked for) gzip form. */
+interface Answer {
+  json: string;
+  etag: string;
+  gzip?: Buffer;
+  /** ArticleCounts' generation it was made in: any count dropped since, and it is made again. */
+  generation: number;
+}
+
+const ANSWERS_MAX_BYTES = 8 * 1024 * 1024;
+
 @ApiTags('comments')
 @Controller('api')
 export class CountsController {
-  /** Gzip forms by ETag: an index page's visitors ask for the same ids, so each answer is compressed once. */
-  private readonly gzipped = new LRUCache<string, Buffer>({ max: 1000, maxSize: 8 * 1024 * 1024, sizeCalculation: (gzip) => gzip.length + 100 });
+  /**
+   * Whole answers by query string: an index page's visitors all ask the same question, so most
+   * requests are one lookup. Keys are the caller's: bounded by count and bytes (an entry weighs its
+   * key, JSON and gzip form).
+   */
+  private readonly answers = new LRUCache<string, Answer>({
+    max: 1000,
+    maxSize: ANSWERS_MAX_BYTES,
+    sizeCalculation: (answer, key) => (key.length + answer.json.length) * 2 + (answer.gzip?.length ?? 0) + 200,
+  });
 
   constructor(private readonly counts: ArticleCounts) {}
 
@@ -83,21 +102,11 @@ export class CountsController {
   @ApiOkResponse({ type: ArticleCountsDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'VALIDATION_FAILED with field articleIds: none, more than 100, or an invalid id' })
   async list(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const ids = parseArticleIds(request.raw.url ?? '');
-    const members = new Array<string>(ids.length);
-    let missing: string[] | undefined;
-    for (let i = 0; i < ids.length; i++) {
-      const cached = this.counts.cached(ids[i]!);
-      // What is in memory was valid when it was loaded: only the others need checking.
-      if (cached === undefined) (missing ??= []).push(acceptId(ids[i]!));
-      else members[i] = cached;
-    }
-    if (missing) {
-      const loaded = await this.counts.load(missing);
-      for (let i = 0; i < ids.length; i++) members[i] ??= loaded.get(ids[i]!)!;
-    }
-    const json = `{"counts":{${members.join(',')}}}`;
-    const etag = `W/"${hash('sha1', json, 'base64url').slice(0, 22)}"`;
+    const url = request.raw.url ?? '';
+    const query = url.slice(url.indexOf('?') + 1);
+    let answer = this.answers.get(query);
+    if (answer?.generation !== this.counts.generation) answer = await this.answer(url, query);
+    const { etag } = answer;
     void reply
       .header('etag', etag)
       .header('cache-control', CACHE_CONTROL)
@@ -111,11 +120,38 @@ export class CountsController {
     }
     void reply.type('application/json; charset=utf-8');
     if (!acceptsGzip(request)) {
-      await reply.send(json);
+      await reply.send(answer.json);
       return;
     }
-    let gzip = this.gzipped.get(etag);
-    if (!gzip) this.gzipped.set(etag, (gzip = gzipOnce(Buffer.from(json))));
-    await reply.header('content-encoding', 'gzip').send(gzip);
+    if (!answer.gzip) {
+      answer.gzip = gzipOnce(Buffer.from(answer.json));
+      // Weighed again with its gzip form, its expiry unchanged.
+      if (this.answers.peek(query) === answer) this.answers.set(query, answer, { noUpdateTTL: true });
+    }
+    await reply.header('content-encoding', 'gzip').send(answer.gzip);
+  }
+
+  /** Makes the answer from the per-article counts and keeps it while none of them changes. */
+  private async answer(url: string, query: string): Promise<Answer> {
+    const generation = this.counts.generation;
+    const ids = parseArticleIds(url);
+    const members = new Array<string>(ids.length);
+    let missing: string[] | undefined;
+    for (let i = 0; i < ids.length; i++) {
+      const cached = this.counts.cached(ids[i]!);
+      // What is in memory was valid when it was loaded: only the others need checking.
+      if (cached === undefined) (missing ??= []).push(acceptId(ids[i]!));
+      else members[i] = cached;
+    }
+    if (missing) {
+      const loaded = await this.counts.load(missing);
+      for (let i = 0; i < ids.length; i++) members[i] ??= loaded.get(ids[i]!)!;
+    }
+    const json = `{"counts":{${members.join(',')}}}`;
+    const answer: Answer = { json, etag: `W/"${hash('sha1', json, 'base64url').slice(0, 22)}"`, generation };
+    // Kept only if nothing was dropped while it was made, and no longer than its shortest-lived count.
+    const ttl = this.counts.generation === generation ? this.counts.remainingMs(ids) : 0;
+    if (ttl > 0) this.answers.set(query, answer, { ttl });
+    return answer;
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { Commenter } from '../auth/commenter.entity.js';
 import { RateLimits } from '../common/rate-limits.js';
 import { AppConfig } from '../config.js';
@@ -7,6 +8,7 @@ import { Sql, placeholders } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { BansService } from '../moderation/bans.service.js';
 import type { ReactionType } from './comment-reaction.entity.js';
+import { CommentEvents } from './comment-events.js';
 import { isVisibleRow } from './listed-comment.js';
 import { ReactionWriter, type ReactionState } from './reaction-writer.js';
 
@@ -23,6 +25,8 @@ interface ReactedComment {
 const COMMENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** my-reactions answers with at most this many, the newest (an article's page shows far fewer). */
 const MY_REACTIONS_MAX = 1000;
+/** Comments whose facts each API process keeps (a busy hour's reacted comments, ~200 bytes each). */
+const FACTS_MAX = 50_000;
 
 /**
  * Why a reader may not react to a comment, or null. A comment the public never saw (unknown,
@@ -47,7 +51,30 @@ export class ReactionsService {
     private readonly bans: BansService,
     private readonly limits: RateLimits,
     private readonly config: AppConfig,
-  ) {}
+    events: CommentEvents,
+  ) {
+    this.facts = new LRUCache<string, ReactedComment>({ max: FACTS_MAX, ttl: config.listCacheTtlMs });
+    // Whatever changes whether a comment is shown comes as an event from the process that changed it.
+    events.on((event) => {
+      if (event.type === 'comment.reacted' || event.type === 'article.changed') return;
+      this.factsGeneration++;
+      this.facts.delete(event.commentId);
+    });
+    events.onResubscribed(() => {
+      this.factsGeneration++;
+      this.facts.clear();
+    });
+  }
+
+  /**
+   * What the checks need of each reacted comment, kept in memory: a popular comment gets thousands
+   * of reactions a minute and its facts change only with its status. Dropped as soon as any process
+   * announces a change to the comment, everything dropped after Redis comes back, and
+   * LIST_CACHE_TTL bounds what a missed message can leave (the same bound as the public list's).
+   */
+  private readonly facts: LRUCache<string, ReactedComment>;
+  /** Moves on every drop: facts read while one happened may be from before it, and are not kept. */
+  private factsGeneration = 0;
 
   /** Sets (`like` / `dislike`) or takes back (null) the reader's reaction. A repeat changes nothing. */
   async react(reader: Pick<Commenter, 'id' | 'status'>, commentId: string, type: ReactionType | null): Promise<ReactionState> {
@@ -58,7 +85,7 @@ export class ReactionsService {
       windowSeconds: 60,
       message: `Too many reactions: at most ${this.config.reactionRateLimit} a minute`,
     });
-    const comment = COMMENT_ID.test(commentId) ? await this.commentOf(commentId) : null;
+    const comment = COMMENT_ID.test(commentId) ? await this.factsOf(commentId) : null;
     const refusal = reactionRefusal(comment, reader.id);
     if (refusal) throw refusal;
     return this.writer.apply({ commentId, articleId: comment!.articleId, readerId: reader.id, type });
@@ -71,6 +98,15 @@ export class ReactionsService {
       [readerId, articleId, MY_REACTIONS_MAX],
     );
     return Object.fromEntries(rows.map((row) => [row.comment_id, row.type]));
+  }
+
+  private async factsOf(commentId: string): Promise<ReactedComment | null> {
+    const kept = this.facts.get(commentId);
+    if (kept) return kept;
+    const generation = this.factsGeneration;
+    const read = await this.commentOf(commentId);
+    if (read && generation === this.factsGeneration) this.facts.set(commentId, read);
+    return read;
   }
 
   /** Concurrent reactions share one query for their comments. */

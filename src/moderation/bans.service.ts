@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, type Repository } from 'typeorm';
+import { CommenterCache } from '../auth/commenter-cache.js';
 import { Commenter } from '../auth/commenter.entity.js';
 import { Comment } from '../comments/comment.entity.js';
 import { Transactions } from '../db/transactions.js';
@@ -30,6 +31,7 @@ export class BansService {
     @InjectRepository(Comment) private readonly comments: Repository<Comment>,
     private readonly transactions: Transactions,
     private readonly moderation: ModerationService,
+    private readonly readers: CommenterCache,
   ) {}
 
   /** The ban in force, if any. */
@@ -94,6 +96,7 @@ export class BansService {
         }),
       );
     });
+    await this.readers.changed([commenterId]); // status: banned, on every process's next request
     const rejected: string[] = [];
     if (input.rejectPending) {
       const reason: RejectReason = (REJECT_REASONS as readonly string[]).includes(input.reason) ? (input.reason as RejectReason) : 'other';
@@ -118,13 +121,15 @@ export class BansService {
   async unban(moderatorId: string, commenterId: string): Promise<number> {
     await this.mustExist(commenterId);
     const now = new Date();
-    return this.transactions.run(async (manager) => {
+    const count = await this.transactions.run(async (manager) => {
       const lifted = await manager.update(CommenterBan, { commenterId, liftedAt: IsNull() }, { liftedAt: now, liftedBy: moderatorId });
       await manager.update(Commenter, { id: commenterId }, { status: 'active' });
       const count = lifted.affected ?? 0;
       if (count > 0) await manager.insert(AuditEntry, auditRow({ createdAt: now, action: 'commenter.unban', moderatorId, commenterId, detail: { lifted: count } }));
       return count;
     });
+    await this.readers.changed([commenterId]);
+    return count;
   }
 
   private async mustExist(commenterId: string): Promise<void> {

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config.js';
-import { InjectRedis, createRedis } from '../redis/redis.module.js';
+import { InjectRedis } from '../redis/redis.module.js';
+import { subscribe } from '../redis/subscription.js';
 import { compileRuleSet, type CompiledRuleSet } from '../rules/engine.js';
 import { loadRuleSetFile, parseRuleSet, type RuleSet } from '../rules/rule-set.js';
 import { RuleSetVersion } from './rule-set-version.entity.js';
@@ -56,16 +57,11 @@ export class RulesService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     await this.seed();
     await this.reload();
-    const subscriber = createRedis(this.config.redisUrl, 'comments-rules');
-    this.subscriber = subscriber;
-    subscriber.on('error', () => undefined);
-    subscriber.on('ready', () => {
-      subscriber.subscribe(this.channel).then(
-        () => void this.reload(), // after an outage a message may have been missed
-        (err: Error) => this.log.warn({ err }, 'could not subscribe to rule changes'),
-      );
+    this.subscriber = subscribe(this.config.redisUrl, 'comments-rules', this.channel, {
+      onSubscribed: () => void this.reload(), // after an outage a message may have been missed
+      onError: (err) => this.log.warn({ err }, 'could not subscribe to rule changes'),
+      onMessage: () => void this.reload(),
     });
-    subscriber.on('message', () => void this.reload());
     this.timer = setInterval(() => void this.reload(), RULES_POLL_MS);
     this.timer.unref();
   }
