@@ -4,7 +4,6 @@ import { gunzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { Comment } from '../src/comments/comment.entity.js';
 import { ModerateComment } from '../src/moderation/moderate-comment.js';
-import { Commenter } from '../src/auth/commenter.entity.js';
 import { Article } from '../src/comments/article.entity.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { DATABASES } from './support/databases.js';
@@ -226,7 +225,8 @@ describe.each(DATABASES)('comments on %s', (kind) => {
     expect(onClosed.status).toBe(403);
     expect((await onClosed.json()).error).toBe('COMMENTS_CLOSED');
 
-    await dataSource.createQueryBuilder().update(Commenter).set({ status: 'banned' }).where('id = :id', { id: r.id }).execute();
+    const desk = await moderator(t);
+    expect((await desk.api.post(`/api/moderation/commenters/${r.id}/ban`, { reason: 'abuse' })).status).toBe(200);
     const banned = await post(r, article('open'), { body: 'hello' });
     expect(banned.status).toBe(403);
     expect((await banned.json()).error).toBe('COMMENTER_BANNED');

@@ -76,9 +76,7 @@ export class AuthService {
   }
 
   /** On every signed-in request: from memory (CommenterCache), or read with the concurrent requests' in one query. */
-  findById(id: string): Promise<Readonly<Commenter> | null> {
-    return this.cache.get(id, this.readById);
-  }
+  readonly findById = (id: string): Promise<Readonly<Commenter> | null> => this.cache.get(id, this.readById);
 
   private readonly readById = batchedLookup(async (ids) => {
     const rows = await this.sql.rows<Record<string, unknown>>(
