@@ -1,4 +1,4 @@
-import { ModerationQueue } from '../src/moderation/moderation.queue.js';
+import { ModerationQueue } from '../src/moderation/worker/moderation.queue.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { moderator } from './support/moderators.js';
 import { DATABASES } from './support/databases.js';

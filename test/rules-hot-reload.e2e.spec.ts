@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Comment } from '../src/comments/comment.entity.js';
-import { RuleSetVersion } from '../src/moderation/rule-set-version.entity.js';
-import { RULES_POLL_MS } from '../src/moderation/rules.service.js';
+import { RuleSetVersion } from '../src/moderation/rule-sets/rule-set-version.entity.js';
+import { RULES_POLL_MS } from '../src/moderation/rule-sets/rules.service.js';
 import { parseRuleSet } from '../src/rules/rule-set.js';
 import { startTestApp } from './support/app.js';
 import { DATABASES, TEST_REDIS_URL } from './support/databases.js';

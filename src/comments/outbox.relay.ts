@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, type Repository } from 'typeorm';
 import { Sql, placeholders } from '../db/sql.js';
-import { ModerationQueue, type QueuedText } from '../moderation/moderation.queue.js';
+import { ModerationQueue, type QueuedText } from '../moderation/worker/moderation.queue.js';
 import { Comment } from './comment.entity.js';
 import { AppConfig } from '../config.js';
 import { requestLogger } from '../logger.js';

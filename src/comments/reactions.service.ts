@@ -6,7 +6,7 @@ import { AppConfig } from '../config.js';
 import { batchedLookup } from '../db/batched-lookup.js';
 import { Sql, placeholders } from '../db/sql.js';
 import { AppError } from '../errors.js';
-import { BansService } from '../moderation/bans.service.js';
+import { BansService } from '../moderation/commenters/bans.service.js';
 import type { ReactionType } from './comment-reaction.entity.js';
 import { CommentEvents } from './comment-events.js';
 import { isVisibleRow } from './listed-comment.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { CommentEvents, type CommentChanged } from '../comments/comment-events.js';
-import { QueueService } from '../moderation/queue.service.js';
+import { QueueService } from '../moderation/queue/queue.service.js';
 import { openEventStream, sseFrame, type EventStream } from '../common/event-stream.js';
 
 /** How often an idle stream gets a comment line, so proxies and browsers keep it open. */

@@ -4,11 +4,11 @@ import { Comment } from '../comments/comment.entity.js';
 import { CommentReaction } from '../comments/comment-reaction.entity.js';
 import { CommentRevision } from '../comments/comment-revision.entity.js';
 import { OutboxEntry } from '../comments/outbox.entity.js';
-import { AuditEntry } from '../moderation/audit-entry.entity.js';
-import { CommenterBan } from '../moderation/ban.entity.js';
-import { ModerationLogEntry } from '../moderation/moderation-log.entity.js';
-import { CommentReport } from '../moderation/report.entity.js';
-import { RuleSetVersion } from '../moderation/rule-set-version.entity.js';
+import { AuditEntry } from '../moderation/decisions/audit-entry.entity.js';
+import { CommenterBan } from '../moderation/commenters/ban.entity.js';
+import { ModerationLogEntry } from '../moderation/decisions/moderation-log.entity.js';
+import { CommentReport } from '../moderation/reports/report.entity.js';
+import { RuleSetVersion } from '../moderation/rule-sets/rule-set-version.entity.js';
 import { Moderator } from '../moderators/moderator.entity.js';
 
 export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry, RuleSetVersion, CommentRevision, CommentReaction];

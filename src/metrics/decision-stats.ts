@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { CommentStatus } from '../comments/comment.entity.js';
 import { AppConfig } from '../config.js';
-import type { Actor } from '../moderation/moderation-log.entity.js';
+import type { Actor } from '../moderation/decisions/moderation-log.entity.js';
 import { InjectRedis } from '../redis/redis.module.js';
 
 /** Seconds from submission to decision: rules decide in milliseconds, people in minutes or hours. */

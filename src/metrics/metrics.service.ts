@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Repository } from 'typeorm';
 import { Comment } from '../comments/comment.entity.js';
-import { ModerationQueue } from '../moderation/moderation.queue.js';
+import { ModerationQueue } from '../moderation/worker/moderation.queue.js';
 import { DecisionStats, WAIT_BUCKETS, type StatsSnapshot } from './decision-stats.js';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'] as const;

@@ -7,15 +7,15 @@ import { OutboxEntry } from '../comments/outbox.entity.js';
 import { OutboxRelay } from '../comments/outbox.relay.js';
 import { DecisionStats } from '../metrics/decision-stats.js';
 import { Commenter } from '../auth/commenter.entity.js';
-import { BansService } from './bans.service.js';
-import { CommenterBan } from './ban.entity.js';
-import { ModerateComment } from './moderate-comment.js';
-import { ModerationLogEntry } from './moderation-log.entity.js';
-import { ModerationQueue } from './moderation.queue.js';
-import { FirstDecisions } from './first-decisions.js';
-import { ModerationService } from './moderation.service.js';
-import { ModerationWorker } from './moderation.worker.js';
-import { RulesService } from './rules.service.js';
+import { BansService } from './commenters/bans.service.js';
+import { CommenterBan } from './commenters/ban.entity.js';
+import { ModerateComment } from './worker/moderate-comment.js';
+import { ModerationLogEntry } from './decisions/moderation-log.entity.js';
+import { ModerationQueue } from './worker/moderation.queue.js';
+import { FirstDecisions } from './decisions/first-decisions.js';
+import { ModerationService } from './decisions/moderation.service.js';
+import { ModerationWorker } from './worker/moderation.worker.js';
+import { RulesService } from './rule-sets/rules.service.js';
 
 /** Status changes, the queue and its relay, the rules; with `worker`, also the queue consumer. */
 @Module({})

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../errors.js';
-import { AuditEntry, auditRow, type AuditAction, type JsonValue } from '../moderation/audit-entry.entity.js';
+import { AuditEntry, auditRow, type AuditAction, type JsonValue } from '../moderation/decisions/audit-entry.entity.js';
 import { Moderator, type ModeratorRole } from './moderator.entity.js';
 import { generatePassword, hashPassword, passwordProblem } from './passwords.js';
 

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { CommentReport } from '../../src/moderation/report.entity.js';
+import { CommentReport } from '../../src/moderation/reports/report.entity.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DATABASES } from '../support/databases.js';
 import { moderator, type SignedInModerator } from '../support/moderators.js';

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
-import { Commenter } from '../auth/commenter.entity.js';
-import { Article } from '../comments/article.entity.js';
-import { Comment, type CommentStatus } from '../comments/comment.entity.js';
-import { Sql, placeholders } from '../db/sql.js';
-import { AppError } from '../errors.js';
-import type { Finding } from '../rules/types.js';
-import { BansService } from './bans.service.js';
-import type { QueueName } from './moderation.dto.js';
-import { CommentReport, type ReportReason } from './report.entity.js';
-import { revisionsOf } from '../comments/comment-revisions.js';
+import { Commenter } from '../../auth/commenter.entity.js';
+import { Article } from '../../comments/article.entity.js';
+import { Comment, type CommentStatus } from '../../comments/comment.entity.js';
+import { Sql, placeholders } from '../../db/sql.js';
+import { AppError } from '../../errors.js';
+import type { Finding } from '../../rules/types.js';
+import { BansService } from '../commenters/bans.service.js';
+import type { QueueName } from '../moderation.dto.js';
+import { CommentReport, type ReportReason } from '../reports/report.entity.js';
+import { revisionsOf } from '../../comments/comment-revisions.js';
 import { toBanView, toCommenterView, toModerationComment, toRevisionView, type BanView, type CommenterView, type ModerationCommentView, type RevisionView } from './views.js';
 
 export interface StatusCounts {

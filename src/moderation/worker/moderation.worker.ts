@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { AppConfig } from '../config.js';
-import { DecisionStats } from '../metrics/decision-stats.js';
-import { closeRedis, within } from '../redis/redis.module.js';
+import { AppConfig } from '../../config.js';
+import { DecisionStats } from '../../metrics/decision-stats.js';
+import { closeRedis, within } from '../../redis/redis.module.js';
 import { ModerateComment } from './moderate-comment.js';
 import { MODERATION_QUEUE, type ModerationJob } from './moderation.queue.js';
 

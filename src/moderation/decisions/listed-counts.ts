@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { Article } from '../comments/article.entity.js';
-import { Comment } from '../comments/comment.entity.js';
+import { Article } from '../../comments/article.entity.js';
+import { Comment } from '../../comments/comment.entity.js';
 
 /**
  * What a comment entering (+1) or leaving (−1) the public list changes: its article's published

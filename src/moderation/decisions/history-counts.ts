@@ -1,5 +1,5 @@
-import type { CommentStatus } from '../comments/comment.entity.js';
-import type { Statement } from '../db/sql.js';
+import type { CommentStatus } from '../../comments/comment.entity.js';
+import type { Statement } from '../../db/sql.js';
 
 /**
  * The commenters' history counts (the rules' facts) in step with status changes: comments past

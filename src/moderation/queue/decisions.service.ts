@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { CommentStatus } from '../comments/comment.entity.js';
-import { AppError } from '../errors.js';
-import type { RejectReason } from './moderation.dto.js';
-import { ModerationService } from './moderation.service.js';
+import type { CommentStatus } from '../../comments/comment.entity.js';
+import { AppError } from '../../errors.js';
+import type { RejectReason } from '../moderation.dto.js';
+import { ModerationService } from '../decisions/moderation.service.js';
 import { currentState, toModerationComment, type ModerationCommentView } from './views.js';
 
 export type DecisionAction = 'approve' | 'reject';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
-import { AppError } from '../errors.js';
-import { Moderator } from '../moderators/moderator.entity.js';
+import { AppError } from '../../errors.js';
+import { Moderator } from '../../moderators/moderator.entity.js';
 import { AuditEntry } from './audit-entry.entity.js';
 
 export interface AuditView {

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
-import { Article } from '../comments/article.entity.js';
-import { Comment } from '../comments/comment.entity.js';
-import { diffRuleSets, dryRun, type DryRunResult, type Outcome, type RuleSetChange, type StoredComment } from '../rules/compare.js';
-import { compileRuleSet } from '../rules/engine.js';
-import { dedupeKey } from '../rules/normalise.js';
-import type { RuleSet } from '../rules/rule-set.js';
-import type { Facts, ModerationMode } from '../rules/types.js';
+import { Article } from '../../comments/article.entity.js';
+import { Comment } from '../../comments/comment.entity.js';
+import { diffRuleSets, dryRun, type DryRunResult, type Outcome, type RuleSetChange, type StoredComment } from '../../rules/compare.js';
+import { compileRuleSet } from '../../rules/engine.js';
+import { dedupeKey } from '../../rules/normalise.js';
+import type { RuleSet } from '../../rules/rule-set.js';
+import type { Facts, ModerationMode } from '../../rules/types.js';
 import { RulesService } from './rules.service.js';
-import { dedupeHash } from './text-hash.js';
+import { dedupeHash } from '../decisions/text-hash.js';
 
 export const DRY_RUN_DEFAULT_LIMIT = 10_000;
 export const DRY_RUN_MAX_LIMIT = 50_000;

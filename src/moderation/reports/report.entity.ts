@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { ReportReason } from './reasons.js';
+import type { ReportReason } from '../reasons.js';
 
-export { REPORT_REASONS, type ReportReason } from './reasons.js';
+export { REPORT_REASONS, type ReportReason } from '../reasons.js';
 
 /** A reader's report of a published comment: at most one per reader per comment. */
 @Entity('comment_reports')

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { Article } from '../comments/article.entity.js';
-import { CommentEvents } from '../comments/comment-events.js';
-import { Transactions } from '../db/transactions.js';
-import { AppError } from '../errors.js';
-import type { ModerationMode } from '../rules/types.js';
-import { AuditEntry, auditRow } from './audit-entry.entity.js';
+import { Article } from '../../comments/article.entity.js';
+import { CommentEvents } from '../../comments/comment-events.js';
+import { Transactions } from '../../db/transactions.js';
+import { AppError } from '../../errors.js';
+import type { ModerationMode } from '../../rules/types.js';
+import { AuditEntry, auditRow } from '../decisions/audit-entry.entity.js';
 
 export interface ArticleView {
   id: string;

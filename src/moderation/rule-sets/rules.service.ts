@@ -2,11 +2,11 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { AppConfig } from '../config.js';
-import { InjectRedis } from '../redis/redis.module.js';
-import { subscribe } from '../redis/subscription.js';
-import { compileRuleSet, type CompiledRuleSet } from '../rules/engine.js';
-import { loadRuleSetFile, parseRuleSet, type RuleSet } from '../rules/rule-set.js';
+import { AppConfig } from '../../config.js';
+import { InjectRedis } from '../../redis/redis.module.js';
+import { subscribe } from '../../redis/subscription.js';
+import { compileRuleSet, type CompiledRuleSet } from '../../rules/engine.js';
+import { loadRuleSetFile, parseRuleSet, type RuleSet } from '../../rules/rule-set.js';
 import { RuleSetVersion } from './rule-set-version.entity.js';
 
 /** How often every process checks the active version, in case it missed a message. */

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import type { Repository } from 'typeorm';
-import { Comment } from '../comments/comment.entity.js';
-import { Sql, valuesList } from '../db/sql.js';
-import { Transactions } from '../db/transactions.js';
+import { Comment } from '../../comments/comment.entity.js';
+import { Sql, valuesList } from '../../db/sql.js';
+import { Transactions } from '../../db/transactions.js';
 import { historyCounts } from './history-counts.js';
-import type { Transition, TransitionResult } from './moderation.service.js';
+import type { Transition, TransitionResult } from './transition.js';
 
 /**
  * Comments' first decisions by the rules (pending → …, article known), for ModerationService only:

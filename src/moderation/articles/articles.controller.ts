@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Param, Patch, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { acceptArticleId } from '../comments/comment-text.js';
-import { parseOrFail } from '../comments/comments.dto.js';
-import { MODERATOR_COOKIE } from '../moderators/moderator-sessions.js';
-import type { Moderator } from '../moderators/moderator.entity.js';
-import { CurrentModerator, ModeratorGuard } from '../moderators/moderator.guard.js';
+import { acceptArticleId } from '../../comments/comment-text.js';
+import { parseOrFail } from '../../comments/comments.dto.js';
+import { MODERATOR_COOKIE } from '../../moderators/moderator-sessions.js';
+import type { Moderator } from '../../moderators/moderator.entity.js';
+import { CurrentModerator, ModeratorGuard } from '../../moderators/moderator.guard.js';
 import { ArticlesService, type ArticleView } from './articles.service.js';
-import { ArticleSettingsDto, articleSettingsSchema } from './moderation.dto.js';
+import { ArticleSettingsDto, articleSettingsSchema } from '../moderation.dto.js';
 
 @ApiTags('moderation')
 @ApiBearerAuth()

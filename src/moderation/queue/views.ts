@@ -1,8 +1,8 @@
-import type { Commenter } from '../auth/commenter.entity.js';
-import type { CommentRevision } from '../comments/comment-revision.entity.js';
-import type { Comment } from '../comments/comment.entity.js';
-import type { Finding } from '../rules/types.js';
-import { isInForce, type CommenterBan } from './ban.entity.js';
+import type { Commenter } from '../../auth/commenter.entity.js';
+import type { CommentRevision } from '../../comments/comment-revision.entity.js';
+import type { Comment } from '../../comments/comment.entity.js';
+import type { Finding } from '../../rules/types.js';
+import { isInForce, type CommenterBan } from '../commenters/ban.entity.js';
 
 /** A commenter as moderators see them, in the queue and on their profile. */
 export interface CommenterView {

@@ -2,17 +2,17 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import { InjectRepository } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Repository } from 'typeorm';
-import { Commenter } from '../auth/commenter.entity.js';
-import { Comment } from '../comments/comment.entity.js';
-import { parseOrFail } from '../comments/comments.dto.js';
-import { AppError } from '../errors.js';
-import { MODERATOR_COOKIE } from '../moderators/moderator-sessions.js';
-import type { Moderator } from '../moderators/moderator.entity.js';
-import { CurrentModerator, ModeratorGuard } from '../moderators/moderator.guard.js';
+import { Commenter } from '../../auth/commenter.entity.js';
+import { Comment } from '../../comments/comment.entity.js';
+import { parseOrFail } from '../../comments/comments.dto.js';
+import { AppError } from '../../errors.js';
+import { MODERATOR_COOKIE } from '../../moderators/moderator-sessions.js';
+import type { Moderator } from '../../moderators/moderator.entity.js';
+import { CurrentModerator, ModeratorGuard } from '../../moderators/moderator.guard.js';
 import { BansService } from './bans.service.js';
-import { BanDto, banSchema } from './moderation.dto.js';
-import { QueueService, emptyCounts, type StatusCounts } from './queue.service.js';
-import { toBanView, toCommenterView, toModerationComment, type BanView, type CommenterView, type ModerationCommentView } from './views.js';
+import { BanDto, banSchema } from '../moderation.dto.js';
+import { QueueService, emptyCounts, type StatusCounts } from '../queue/queue.service.js';
+import { toBanView, toCommenterView, toModerationComment, type BanView, type CommenterView, type ModerationCommentView } from '../queue/views.js';
 
 export interface CommenterProfile {
   commenter: CommenterView & { lastLoginAt: string };

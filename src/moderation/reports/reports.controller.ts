@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Commenter } from '../auth/commenter.entity.js';
-import { CommenterGuard, CurrentCommenter } from '../auth/commenter.guard.js';
-import { parseOrFail } from '../comments/comments.dto.js';
-import { ReportDto, reportSchema } from './moderation.dto.js';
+import type { Commenter } from '../../auth/commenter.entity.js';
+import { CommenterGuard, CurrentCommenter } from '../../auth/commenter.guard.js';
+import { parseOrFail } from '../../comments/comments.dto.js';
+import { ReportDto, reportSchema } from '../moderation.dto.js';
 import { ReportsService, type ReportAnswer } from './reports.service.js';
 
 @ApiTags('comments')

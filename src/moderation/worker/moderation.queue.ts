@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { AppConfig } from '../config.js';
-import { closeRedis, within } from '../redis/redis.module.js';
+import { AppConfig } from '../../config.js';
+import { closeRedis, within } from '../../redis/redis.module.js';
 
 export const MODERATION_QUEUE = 'moderation';
 const ADD_DEADLINE_MS = 3000;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { CommentEvents } from '../comments/comment-events.js';
-import { Comment } from '../comments/comment.entity.js';
-import { Transactions } from '../db/transactions.js';
-import { AppError } from '../errors.js';
-import { AuditEntry, auditRow } from './audit-entry.entity.js';
+import { CommentEvents } from '../../comments/comment-events.js';
+import { Comment } from '../../comments/comment.entity.js';
+import { Transactions } from '../../db/transactions.js';
+import { AppError } from '../../errors.js';
+import { AuditEntry, auditRow } from '../decisions/audit-entry.entity.js';
 import { toModerationComment, type ModerationCommentView } from './views.js';
 
 export interface FeatureResult {

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, type Repository } from 'typeorm';
-import { CommenterCache } from '../auth/commenter-cache.js';
-import { Commenter } from '../auth/commenter.entity.js';
-import { Comment } from '../comments/comment.entity.js';
-import { Transactions } from '../db/transactions.js';
-import { AppError } from '../errors.js';
-import { AuditEntry, auditRow } from './audit-entry.entity.js';
+import { CommenterCache } from '../../auth/commenter-cache.js';
+import { Commenter } from '../../auth/commenter.entity.js';
+import { Comment } from '../../comments/comment.entity.js';
+import { Transactions } from '../../db/transactions.js';
+import { AppError } from '../../errors.js';
+import { AuditEntry, auditRow } from '../decisions/audit-entry.entity.js';
 import { CommenterBan, isInForce } from './ban.entity.js';
-import { REJECT_REASONS, type RejectReason } from './moderation.dto.js';
-import { ModerationService } from './moderation.service.js';
+import { REJECT_REASONS, type RejectReason } from '../moderation.dto.js';
+import { ModerationService } from '../decisions/moderation.service.js';
 
 export interface BanInput {
   reason: string;

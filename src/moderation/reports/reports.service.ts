@@ -1,17 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import type { Commenter } from '../auth/commenter.entity.js';
-import { Article } from '../comments/article.entity.js';
-import { CommentEvents } from '../comments/comment-events.js';
-import { Comment } from '../comments/comment.entity.js';
-import { RateLimits } from '../common/rate-limits.js';
-import { AppConfig } from '../config.js';
-import { Transactions } from '../db/transactions.js';
-import { AppError } from '../errors.js';
-import { adjustListedCounts } from './listed-counts.js';
-import { AuditEntry, auditRow } from './audit-entry.entity.js';
-import { BansService } from './bans.service.js';
+import type { Commenter } from '../../auth/commenter.entity.js';
+import { Article } from '../../comments/article.entity.js';
+import { CommentEvents } from '../../comments/comment-events.js';
+import { Comment } from '../../comments/comment.entity.js';
+import { RateLimits } from '../../common/rate-limits.js';
+import { AppConfig } from '../../config.js';
+import { Transactions } from '../../db/transactions.js';
+import { AppError } from '../../errors.js';
+import { adjustListedCounts } from '../decisions/listed-counts.js';
+import { AuditEntry, auditRow } from '../decisions/audit-entry.entity.js';
+import { BansService } from '../commenters/bans.service.js';
 import { CommentReport, type ReportReason } from './report.entity.js';
 
 export interface ReportAnswer {

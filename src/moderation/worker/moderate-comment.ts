@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { CommentStatus } from '../comments/comment.entity.js';
-import { batchedLookup } from '../db/batched-lookup.js';
-import { Sql, placeholders } from '../db/sql.js';
-import { evaluate, type CompiledRuleSet } from '../rules/engine.js';
-import { dedupeKey } from '../rules/normalise.js';
-import type { Facts, ModerationMode, Verdict } from '../rules/types.js';
-import { ModerationService, type TransitionResult } from './moderation.service.js';
-import { RulesService } from './rules.service.js';
-import { dedupeHash } from './text-hash.js';
+import type { CommentStatus } from '../../comments/comment.entity.js';
+import { batchedLookup } from '../../db/batched-lookup.js';
+import { Sql, placeholders } from '../../db/sql.js';
+import { evaluate, type CompiledRuleSet } from '../../rules/engine.js';
+import { dedupeKey } from '../../rules/normalise.js';
+import type { Facts, ModerationMode, Verdict } from '../../rules/types.js';
+import { ModerationService } from '../decisions/moderation.service.js';
+import type { TransitionResult } from '../decisions/transition.js';
+import { RulesService } from '../rule-sets/rules.service.js';
+import { dedupeHash } from '../decisions/text-hash.js';
 
 const STATUS_FOR: Record<Verdict, CommentStatus> = { publish: 'published', review: 'in_review', reject: 'rejected' };
 

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { parseOrFail } from '../comments/comments.dto.js';
-import { AppError } from '../errors.js';
-import { MODERATOR_COOKIE } from '../moderators/moderator-sessions.js';
-import type { Moderator } from '../moderators/moderator.entity.js';
-import { AdminOnly, CurrentModerator, ModeratorGuard } from '../moderators/moderator.guard.js';
-import type { RuleSetChange } from '../rules/compare.js';
-import { parseLimit } from '../common/query-params.js';
-import { DryRunDto, SaveRulesDto, dryRunSchema, saveRulesSchema } from './moderation.dto.js';
+import { parseOrFail } from '../../comments/comments.dto.js';
+import { AppError } from '../../errors.js';
+import { MODERATOR_COOKIE } from '../../moderators/moderator-sessions.js';
+import type { Moderator } from '../../moderators/moderator.entity.js';
+import { AdminOnly, CurrentModerator, ModeratorGuard } from '../../moderators/moderator.guard.js';
+import type { RuleSetChange } from '../../rules/compare.js';
+import { parseLimit } from '../../common/query-params.js';
+import { DryRunDto, SaveRulesDto, dryRunSchema, saveRulesSchema } from '../moderation.dto.js';
 import { RulesAdminService, acceptRuleSet, type RuleSetView, type VersionSummary } from './rules-admin.service.js';
 import { DRY_RUN_DEFAULT_LIMIT, RulesDryRun, type DryRunReport } from './rules-dry-run.js';
 

@@ -1,57 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Sql } from '../db/sql.js';
-import { Transactions } from '../db/transactions.js';
-import { CommentEvents } from '../comments/comment-events.js';
+import { Sql } from '../../db/sql.js';
+import { Transactions } from '../../db/transactions.js';
+import { CommentEvents } from '../../comments/comment-events.js';
 import type { EntityManager } from 'typeorm';
-import { latestRevision, settleRevision, supersedeWaiting } from '../comments/comment-revisions.js';
-import type { CommentRevision } from '../comments/comment-revision.entity.js';
-import { Comment, type CommentStatus, type RevisionStatus } from '../comments/comment.entity.js';
-import { DecisionStats, uuidv7Time } from '../metrics/decision-stats.js';
-import type { Finding } from '../rules/types.js';
+import { latestRevision, settleRevision, supersedeWaiting } from '../../comments/comment-revisions.js';
+import type { CommentRevision } from '../../comments/comment-revision.entity.js';
+import { Comment } from '../../comments/comment.entity.js';
+import { DecisionStats, uuidv7Time } from '../../metrics/decision-stats.js';
 import { AuditEntry, auditRow } from './audit-entry.entity.js';
 import { FirstDecisions } from './first-decisions.js';
-import { dedupeKey } from '../rules/normalise.js';
+import { dedupeKey } from '../../rules/normalise.js';
 import { historyCounts } from './history-counts.js';
 import { adjustListedCounts } from './listed-counts.js';
 import { dedupeHash } from './text-hash.js';
-import { ModerationLogEntry, type Actor } from './moderation-log.entity.js';
-
-export interface Transition {
-  commentId: string;
-  /** The statuses the change is allowed from; anything else is a conflict. */
-  from: readonly CommentStatus[];
-  /** A published comment qualifies only while it is in the reported queue (checked in the conditional update too). */
-  publishedOnlyIfReported?: boolean;
-  to: CommentStatus;
-  actor: Actor;
-  actorId?: string | null;
-  reason?: string | null;
-  note?: string | null;
-  findings?: Finding[];
-  /** The comment's article, when the caller already knows it (saves a read). */
-  articleId?: string;
-  /** The normalised-text hash the rules computed (stored for the duplicate rules). */
-  textHash?: string;
-  /** The text's version (edit_count) the decision was made on: an edit since then makes it a conflict. */
-  editCount?: number;
-  /**
-   * The text decided on: the comment's latest revision as the decider saw it (null: a comment never
-   * edited). Any other latest text now makes it a conflict.
-   */
-  revisionId?: string | null;
-  /** The state of the published comment's edit the decision is for (the rules: 'pending'); anything else is a conflict. */
-  revisionStatus?: RevisionStatus;
-}
-
-/** A decision on a published comment's waiting edit: its revision and what became of it. */
-export interface EditOutcome {
-  revisionId: string;
-  outcome: 'published' | 'in_review' | 'rejected';
-}
-
-export type TransitionResult =
-  | { changed: true; comment: Comment; previous: CommentStatus; reportsCleared?: boolean; edit?: EditOutcome }
-  | { changed: false; comment: Comment | null };
+import { ModerationLogEntry } from './moderation-log.entity.js';
+import type { EditOutcome, Transition, TransitionResult } from './transition.js';
 
 /*
  * A moderator's decision also settles readers' reports: the comment leaves the `reported` queue,

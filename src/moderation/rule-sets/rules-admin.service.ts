@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
-import { Transactions } from '../db/transactions.js';
-import { AppError } from '../errors.js';
-import { Moderator } from '../moderators/moderator.entity.js';
-import { diffRuleSets, type RuleSetChange } from '../rules/compare.js';
-import { parseRuleSet, ruleSetSchema, type RuleSet } from '../rules/rule-set.js';
-import { AuditEntry, auditRow } from './audit-entry.entity.js';
+import { Transactions } from '../../db/transactions.js';
+import { AppError } from '../../errors.js';
+import { Moderator } from '../../moderators/moderator.entity.js';
+import { diffRuleSets, type RuleSetChange } from '../../rules/compare.js';
+import { parseRuleSet, ruleSetSchema, type RuleSet } from '../../rules/rule-set.js';
+import { AuditEntry, auditRow } from '../decisions/audit-entry.entity.js';
 import { RuleSetVersion } from './rule-set-version.entity.js';
 import { RulesService, storedRuleSet } from './rules.service.js';
 
