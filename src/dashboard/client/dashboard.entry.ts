@@ -1,22 +1,29 @@
-import type { ArticleView } from '../../moderation/articles.service.js';
-import type { AuditView } from '../../moderation/audit.service.js';
+import type { ArticleView } from '../../moderation/articles/articles.service.js';
 import type { ModerationMode } from '../../rules/types.js';
 import { ApiError, api, del, get, post, query, setCsrfToken } from './api.js';
+import { loadLog } from './audit-view.js';
+import { sanctionsPanel, type SanctionsProfile } from './author-sanctions.js';
 import { clear, h } from './dom.js';
 import { highlighted } from './highlight.js';
 import { initialLang, texts, type Lang, type Text } from './i18n.js';
 import { loadRules } from './rules-view.js';
+import { formatTime, reasonLabel, reasonName, ruleLabel, ruleName } from './words.js';
 import { QUEUES, REASONS, belongsTo, reportsByReason, shownRevision, toItem, waitingEdit, type Item, type Me, type Queue, type QueueItem } from './model.js';
 
-type View = Queue | 'log' | 'moderators' | 'rules';
+/** `comment`: one comment, opened from a link (the audit log, #comment/{id}). */
+type View = Queue | 'log' | 'moderators' | 'rules' | 'comment';
 
 /** The views that are not comment queues. */
-const isQueue = (view: View): view is Queue => view !== 'log' && view !== 'moderators' && view !== 'rules';
+const isQueue = (view: View): view is Queue => view !== 'log' && view !== 'moderators' && view !== 'rules' && view !== 'comment';
+/** The views made of comment cards, which the keys act on. */
+const hasCards = (view: View): boolean => isQueue(view) || view === 'comment';
 
 const state = {
   lang: initialLang() as Lang,
   me: null as Me | null,
   view: 'review' as View,
+  /** The comment the `comment` view shows. */
+  commentId: null as string | null,
   items: [] as Item[],
   cursor: null as string | null,
   current: 0,
@@ -57,7 +64,9 @@ function setLang(lang: Lang): void {
   localStorage.setItem('moderation-lang', lang);
   document.documentElement.lang = lang;
   document.title = t.title;
-  render();
+  // The log, rules and moderators views are drawn from their own requests: load them again in the new language.
+  if (hasCards(state.view)) render();
+  else void loadView(state.view);
 }
 
 // ---------------------------------------------------------------- session
@@ -77,7 +86,25 @@ function signedIn(me: Me, csrf: string): void {
   state.me = me;
   setCsrfToken(csrf);
   connectEvents();
-  void loadView('review');
+  const linked = linkedComment();
+  if (linked) openComment(linked);
+  else void loadView('review');
+}
+
+/** The comment a #comment/{id} address names (a link from the audit log, opened in a new tab or pasted). */
+function linkedComment(): string | null {
+  const match = /^#comment\/([^/?#]+)$/.exec(location.hash);
+  return match ? decodeURIComponent(match[1]!) : null;
+}
+
+window.addEventListener('hashchange', () => {
+  const linked = linkedComment();
+  if (linked && state.me) openComment(linked);
+});
+
+function openComment(id: string): void {
+  state.commentId = id;
+  void loadView('comment');
 }
 
 function renderSignIn(message = ''): void {
@@ -131,7 +158,7 @@ function connectEvents(): void {
   source.addEventListener('open', () => {
     setLive(true);
     // Events may have been missed while away: load the view again.
-    if (interrupted && isQueue(state.view)) void loadView(state.view);
+    if (interrupted && hasCards(state.view)) void loadView(state.view);
     interrupted = false;
   });
   source.addEventListener('error', () => {
@@ -206,7 +233,10 @@ async function loadView(view: View, append = false): Promise<void> {
     state.selected.clear();
   }
   render();
-  if (view === 'log') return loadLog();
+  if (view === 'log') {
+    return loadLog(document.getElementById('main')!, { t, stillShown: () => state.view === 'log', statusLabel, handleError, openComment });
+  }
+  if (view === 'comment') return loadComment(state.commentId!);
   if (view === 'moderators') return loadModerators();
   if (view === 'rules') {
     return loadRules(document.getElementById('main')!, {
@@ -232,6 +262,18 @@ async function loadView(view: View, append = false): Promise<void> {
     handleError(err);
   }
   void refreshCounts();
+}
+
+async function loadComment(id: string): Promise<void> {
+  try {
+    const raw = await get<QueueItem>(`/api/moderation/comments/${encodeURIComponent(id)}`);
+    if (state.view !== 'comment' || state.commentId !== id) return;
+    state.items = [toItem(raw)];
+    renderList();
+    focusCard(0, true);
+  } catch (err) {
+    handleError(err);
+  }
 }
 
 async function refreshCounts(): Promise<void> {
@@ -294,9 +336,9 @@ function renderTabs(): void {
 
 function renderList(): void {
   const main = document.getElementById('main');
-  if (!main || !isQueue(state.view)) return;
+  if (!main || !hasCards(state.view)) return;
   clear(main);
-  main.append(h('h2', { id: 'view-title' }, t[state.view]));
+  main.append(h('h2', { id: 'view-title' }, state.view === 'comment' ? t.comment : t[state.view as Queue]));
   if (state.selected.size) main.append(bulkBar());
   if (!state.items.length) {
     main.append(h('p', { class: 'empty' }, t.empty));
@@ -323,9 +365,9 @@ function card(item: Item, index: number): HTMLElement {
   const selected = state.selected.has(item.id);
   // A deleted comment (taken back by its author, e.g. while it waited) can never be published again.
   const edit = waitingEdit(item);
-  const canApprove = c.status !== 'deleted' && (c.status !== 'published' || state.view === 'reported' || edit !== null);
+  const reported = state.view === 'reported' || (state.view === 'comment' && c.reportCount > 0);
+  const canApprove = c.status !== 'deleted' && (c.status !== 'published' || reported || edit !== null);
   const canReject = c.status !== 'rejected' && c.status !== 'deleted';
-  const reports = reportsByReason(item);
   return h(
     'li',
     {
@@ -346,7 +388,7 @@ function card(item: Item, index: number): HTMLElement {
       h('span', { id: titleId, class: 'author' }, item.author.displayName || item.author.id, item.author.banned ? h('span', { class: 'banned' }, ` (${t.bannedBadge})`) : null),
       h('span', { class: 'article' }, `${t.on} `, item.article.url ? h('a', { href: item.article.url, rel: 'noopener noreferrer', target: '_blank' }, item.article.title ?? item.article.id) : (item.article.title ?? item.article.id)),
       h('time', { datetime: c.createdAt }, formatTime(c.createdAt)),
-      c.status !== 'in_review' ? h('span', { class: `status ${c.status}` }, statusLabel(c.status), c.reason ? ` · ${t.reasons[c.reason] ?? c.reason}` : '') : null,
+      c.status !== 'in_review' ? h('span', { class: `status ${c.status}` }, statusLabel(c.status), c.reason ? ' · ' : '', c.reason ? reasonLabel(t, c.reason) : null) : null,
       c.featured ? h('span', { class: 'featured-badge' }, t.featuredBadge) : null,
       c.editCount > 0 ? h('span', { class: 'edited-badge' }, t.edited(c.editCount)) : null,
     ),
@@ -354,10 +396,10 @@ function card(item: Item, index: number): HTMLElement {
     item.parent ? parentContext(item.parent) : null,
     // A published comment's edit waiting: its new text is what is decided; the public still reads the old one.
     edit ? h('p', { class: 'edit-label' }, t.editWaiting) : null,
-    h('p', { class: 'body', id: `c-${item.id}-body` }, ...highlighted(edit?.body ?? c.body, edit?.findings ?? item.findings, (rule) => `${t.rules}: ${rule}`)),
+    h('p', { class: 'body', id: `c-${item.id}-body` }, ...highlighted(edit?.body ?? c.body, edit?.findings ?? item.findings, (rule) => `${t.rules}: ${ruleName(t, rule)}`)),
     findingsLine(edit?.body ?? c.body, edit?.findings ?? item.findings),
     edit ? h('figure', { class: 'parent published-text' }, h('figcaption', {}, t.publishedText), h('blockquote', {}, c.body)) : null,
-    reports.length ? h('p', { class: 'reports' }, `${t.reportReasons} (${item.reports.length}): `, reports.map((r) => `${t.reasons[r.reason] ?? r.reason} ×${r.count}`).join(', ')) : null,
+    item.reports.length ? reportsPanel(item) : null,
     item.revisions.length ? revisionsList(item) : null,
     state.openHistory.has(item.id) ? historyPanel(item) : null,
     state.openArticle.has(item.id) ? articlePanel(item) : null,
@@ -393,7 +435,27 @@ function parentContext(parent: NonNullable<Item['parent']>): HTMLElement {
 }
 
 function findingsLine(body: string, findings: Item['findings']): HTMLElement | null {
-  return findings.length ? h('p', { class: 'findings' }, `${t.findings}: `, findings.map((f) => `${f.rule} “${body.slice(f.start, f.end)}”`).join(', ')) : null;
+  if (!findings.length) return null;
+  // A finding about the comment as a whole (pre-moderation, a closed article) has no text to quote.
+  const parts = findings.flatMap((f, i) => [i ? ', ' : '', ruleLabel(t, f.rule), f.end > f.start ? ` “${body.slice(f.start, f.end)}”` : '']);
+  return h('p', { class: 'findings' }, `${t.findings}: `, ...parts);
+}
+
+/** Readers' reports: how many gave each reason, then each note as the reader wrote it (text, never HTML). */
+function reportsPanel(item: Item): HTMLElement {
+  const noted = item.reports.filter((r) => r.note);
+  return h(
+    'div',
+    { class: 'reports' },
+    h('p', {}, `${t.reportReasons} (${item.reports.length}): `, ...reportsByReason(item).flatMap((r, i) => [i ? ', ' : '', reasonLabel(t, r.reason), ` ×${r.count}`])),
+    noted.length
+      ? h(
+          'ul',
+          { class: 'report-notes', 'aria-label': t.readerNote },
+          ...noted.map((r) => h('li', { class: 'report' }, reasonLabel(t, r.reason), ' ', h('time', { datetime: r.createdAt }, formatTime(r.createdAt)), ' ', h('q', { class: 'note' }, r.note!))),
+        )
+      : null,
+  );
 }
 
 /** An edited comment's texts, the original first, each with its time and verdict. */
@@ -412,7 +474,7 @@ function revisionsList(item: Item): HTMLElement {
           { 'data-revision': r.id },
           h('time', { datetime: r.createdAt }, formatTime(r.createdAt)),
           ' ',
-          h('span', { class: `status ${r.status}` }, statusLabel(r.status), r.reason ? ` · ${t.reasons[r.reason] ?? r.reason}` : ''),
+          h('span', { class: `status ${r.status}` }, statusLabel(r.status), r.reason ? ' · ' : '', r.reason ? reasonLabel(t, r.reason) : null),
           r.decidedAt ? h('span', { class: 'decided' }, ` ${t.decidedAt} `, h('time', { datetime: r.decidedAt }, formatTime(r.decidedAt))) : null,
           h('p', { class: 'body' }, r.body),
         ),
@@ -421,13 +483,8 @@ function revisionsList(item: Item): HTMLElement {
   );
 }
 
-function formatTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(state.lang === 'ko' ? 'ko-KR' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
-}
-
 interface Profile {
-  recent: Array<{ id: string; body: string; status: string; createdAt: string }>;
+  recent: Array<{ id: string; body: string; status: string; reason: string | null; createdAt: string }>;
 }
 
 function historyPanel(item: Item): HTMLElement {
@@ -453,11 +510,20 @@ function historyPanel(item: Item): HTMLElement {
       h('dt', {}, t.firstSeen),
       h('dd', {}, formatTime(a.firstSeenAt)),
       h('dt', {}, t.bans),
-      h('dd', {}, a.bans.length ? a.bans.map((b) => `${b.reason} (${formatTime(b.createdAt)}${b.until ? ` → ${formatTime(b.until)}` : ''}${b.active ? `, ${t.bannedBadge}` : ''})`).join('; ') : t.none),
+      h('dd', {}, a.bans.length ? a.bans.map((b) => `${reasonName(t, b.reason)} (${formatTime(b.createdAt)}${b.until ? ` → ${formatTime(b.until)}` : ''}${b.active ? `, ${t.bannedBadge}` : ''})`).join('; ') : t.none),
     ),
     profile?.recent.length
-      ? h('ul', { class: 'recent' }, ...profile.recent.filter((r) => r.id !== item.id).slice(0, 5).map((r) => h('li', {}, h('span', { class: `status ${r.status}` }, statusLabel(r.status)), ' ', r.body.length > 140 ? `${r.body.slice(0, 140)}…` : r.body)))
+      ? h('ul', { class: 'recent' }, ...profile.recent.filter((r) => r.id !== item.id).slice(0, 5).map((r) => h('li', {}, h('span', { class: `status ${r.status}` }, statusLabel(r.status), r.reason ? ' · ' : '', r.reason ? reasonLabel(t, r.reason) : null), ' ', r.body.length > 140 ? `${r.body.slice(0, 140)}…` : r.body)))
       : null,
+    sanctionsPanel(a.id, profile as (Profile & SanctionsProfile) | undefined, {
+      lang: state.lang,
+      changed: async (said) => {
+        state.histories.set(a.id, await get<Record<string, unknown>>(`/api/moderation/commenters/${encodeURIComponent(a.id)}`));
+        renderList();
+        if (said) announce(said);
+      },
+      failed: handleError,
+    }),
   );
 }
 
@@ -617,7 +683,9 @@ async function decide(action: 'approve' | 'reject', ids?: string[], reason?: str
     if (targets.length === 1) {
       await decideOne(targets[0]!);
       announce(done);
-      removeItem(targets[0]!);
+      // A comment opened on its own stays on screen, in its new state.
+      if (state.view === 'comment') await refreshCard(targets[0]!, done);
+      else removeItem(targets[0]!);
       return;
     }
     const results: Array<{ id: string; ok: boolean; error?: string; status?: string | null }> = [];
@@ -773,46 +841,6 @@ function showKeys(): void {
 // ---------------------------------------------------------------- the audit log and moderators
 
 
-async function loadLog(cursor?: string): Promise<void> {
-  const main = document.getElementById('main')!;
-  try {
-    const page = await get<{ items: AuditView[]; nextCursor: string | null }>(`/api/moderation/log${query({ cursor })}`);
-    if (state.view !== 'log') return;
-    if (!cursor) {
-      clear(main);
-      main.append(
-        h('h2', { id: 'view-title' }, t.log),
-        h(
-          'table',
-          { class: 'log' },
-          h('thead', {}, h('tr', {}, ...[t.when, t.action, t.who, t.comment, t.status, t.reason].map((c) => h('th', { scope: 'col' }, c)))),
-          h('tbody', {}),
-        ),
-      );
-    }
-    const tbody = main.querySelector('tbody')!;
-    for (const e of page.items) {
-      tbody.append(
-        h(
-          'tr',
-          {},
-          h('td', {}, h('time', { datetime: e.at }, formatTime(e.at))),
-          h('td', {}, e.action),
-          h('td', {}, e.moderator?.email ?? t.system),
-          h('td', {}, e.commentId ?? e.targetModerator?.email ?? e.commenterId ?? ''),
-          h('td', {}, e.from || e.to ? `${e.from ? statusLabel(e.from) : '–'} → ${e.to ? statusLabel(e.to) : '–'}` : ''),
-          h('td', {}, [e.reason ? (t.reasons[e.reason] ?? e.reason) : '', e.note ?? ''].filter(Boolean).join(' — ')),
-        ),
-      );
-    }
-    main.querySelector('button.more')?.remove();
-    if (page.nextCursor) main.append(h('button', { type: 'button', class: 'more', onclick: () => void loadLog(page.nextCursor!) }, t.loadMore));
-    if (!page.items.length && !cursor) main.append(h('p', { class: 'empty' }, t.none));
-  } catch (err) {
-    handleError(err);
-  }
-}
-
 async function loadModerators(): Promise<void> {
   const main = document.getElementById('main')!;
   try {
@@ -900,7 +928,7 @@ document.addEventListener('keydown', (e) => {
     if (n >= 1 && n <= QUEUES.length) void loadView(QUEUES[n - 1]!);
     return;
   }
-  const queueView = isQueue(state.view);
+  const queueView = hasCards(state.view);
   const key = e.key;
   if (key === '?') showKeys();
   else if (key === 'g') state.pending = 'go';

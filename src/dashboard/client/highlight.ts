@@ -21,6 +21,7 @@ export function highlighted(body: string, spans: Span[], label: (rule: string) =
     const mark = document.createElement('mark');
     mark.className = `finding ${span.verdict ?? ''}`.trim();
     mark.title = label(span.rule);
+    mark.dataset.rule = span.rule;
     mark.textContent = body.slice(span.start, span.end);
     nodes.push(mark);
     at = span.end;

@@ -1,4 +1,30 @@
+import type { RejectReason, ReportReason } from '../../moderation/reasons.js';
+import type { RULE_IDS } from '../../rules/rule-set.js';
+
 export type Lang = 'en' | 'ko';
+
+/** Every rule id the engine can report (and the one this issue adds): a missing name fails the type check. */
+type RuleId = (typeof RULE_IDS)[number] | 'premoderated_commenter';
+type Words<K extends string> = Record<K, string>;
+
+/** What an audit sentence may say beside who did it (any part may be unknown). */
+export interface AuditWords {
+  /** The moderator acted upon (email). */
+  target: string;
+  /** The commenter's display name, when the API gives it. */
+  commenter: string | null;
+  role: string;
+  from: string;
+  to: string;
+  version: number | null;
+  changes: number;
+  until: string | null;
+  count: number | null;
+  hidden: boolean;
+  article: string;
+}
+
+type AuditSentence = (who: string, w: AuditWords) => string;
 
 const en = {
   title: 'Moderation',
@@ -68,7 +94,46 @@ const en = {
     off_topic: 'Off topic',
     link: 'Link',
     other: 'Other',
-  } as Record<string, string>,
+  } satisfies Words<RejectReason | ReportReason> as Record<string, string>,
+  ruleNames: {
+    banned_word: 'Banned word',
+    suspect_word: 'Suspect word',
+    link: 'Link',
+    personal_info: 'Personal data',
+    shouting: 'Shouting (capitals)',
+    flooding: 'Flooding (repeats, emoji)',
+    duplicate_self: 'Repeated by the same writer',
+    duplicate_campaign: 'Same text from several writers',
+    new_commenter: 'New commenter',
+    trust: 'Trusted commenter',
+    article_closed: 'Comments closed on the article',
+    premoderation: 'Pre-moderation',
+    premoderated_commenter: 'Pre-moderated commenter',
+  } satisfies Words<RuleId> as Record<string, string>,
+  roles: { moderator: 'moderator', admin: 'admin' } as Record<string, string>,
+  /** Who did it: a moderator's email, else the command-line tool (`cli`) or the service itself. */
+  auditWho: (email: string | null, via?: string) => email || (via === 'cli' ? 'The command-line tool' : 'The service'),
+  audit: {
+    'comment.approve': (who) => `${who} approved a comment`,
+    'comment.reject': (who) => `${who} rejected a comment`,
+    'comment.feature': (who) => `${who} made a comment an editor's pick`,
+    'comment.unfeature': (who) => `${who} withdrew a comment's editor's pick`,
+    'comment.reported': (_who, w) => `Readers reported a comment${w.count ? ` (${w.count} in all)` : ''}${w.hidden ? '; it is hidden until a moderator decides' : ''}`,
+    'commenter.ban': (who, w) => `${who} banned ${w.commenter ?? 'a commenter'}${w.until ? ` until ${w.until}` : ''}`,
+    'commenter.unban': (who, w) => `${who} lifted the ban on ${w.commenter ?? 'a commenter'}`,
+    'moderator.add': (who, w) => `${who} added ${w.target} as ${w.role}`,
+    'moderator.disable': (who, w) => `${who} disabled ${w.target}`,
+    'moderator.enable': (who, w) => `${who} enabled ${w.target}`,
+    'moderator.locked': (_who, w) => `${w.target} was locked out after repeated failed sign-ins`,
+    'moderator.reset_password': (who, w) => `${who} reset the password of ${w.target}`,
+    'moderator.role': (who, w) => `${who} changed the role of ${w.target} from ${w.from} to ${w.to}`,
+    'moderator.unlock': (who, w) => `${who} unlocked ${w.target}`,
+    'rules.update': (who, w) => `${who} saved version ${w.version ?? '?'} of the rules${w.changes ? ` (${w.changes === 1 ? '1 change' : `${w.changes} changes`})` : ''}`,
+    'article.update': (who, w) => `${who} changed the settings of article ${w.article}`,
+  } as Record<string, AuditSentence>,
+  auditOther: (who: string, action: string) => `${who}: ${action}`,
+  openComment: 'Open the comment',
+  readerNote: "Reader's note",
   reportReasons: 'Reports',
   findings: 'Rule matches',
   by: 'by',
@@ -222,7 +287,46 @@ const ko: Text = {
     off_topic: '주제와 무관',
     link: '링크',
     other: '기타',
+  } satisfies Words<RejectReason | ReportReason>,
+  ruleNames: {
+    banned_word: '금지어',
+    suspect_word: '의심 단어',
+    link: '링크',
+    personal_info: '개인정보',
+    shouting: '대문자 남용',
+    flooding: '도배 (반복, 이모지)',
+    duplicate_self: '같은 작성자의 반복 글',
+    duplicate_campaign: '여러 작성자의 같은 글',
+    new_commenter: '새 작성자',
+    trust: '신뢰 작성자',
+    article_closed: '댓글이 닫힌 기사',
+    premoderation: '사전 검토',
+    premoderated_commenter: '사전 검토 대상 회원',
+  } satisfies Words<RuleId>,
+  roles: { moderator: '관리자', admin: '최고 관리자' },
+  // Korean needs the subject particle with the name: 님이 after a person, 이 after 시스템.
+  auditWho: (email, via) => (email ? `${email} 님이` : via === 'cli' ? '명령줄 도구가' : '시스템이'),
+  audit: {
+    'comment.approve': (who) => `${who} 댓글을 승인했습니다`,
+    'comment.reject': (who) => `${who} 댓글을 거부했습니다`,
+    'comment.feature': (who) => `${who} 댓글을 추천 댓글로 지정했습니다`,
+    'comment.unfeature': (who) => `${who} 댓글의 추천을 해제했습니다`,
+    'comment.reported': (_who, w) => `독자들이 댓글을 신고했습니다${w.count ? ` (모두 ${w.count}건)` : ''}${w.hidden ? '; 관리자가 결정할 때까지 숨겨집니다' : ''}`,
+    'commenter.ban': (who, w) => `${who} ${w.commenter ? `${w.commenter} 님을` : '작성자를'} ${w.until ? `${w.until}까지 ` : ''}차단했습니다`,
+    'commenter.unban': (who, w) => `${who} ${w.commenter ? `${w.commenter} 님의` : '작성자의'} 차단을 해제했습니다`,
+    'moderator.add': (who, w) => `${who} ${w.target} 계정을 추가했습니다 (역할: ${w.role})`,
+    'moderator.disable': (who, w) => `${who} ${w.target} 계정을 비활성화했습니다`,
+    'moderator.enable': (who, w) => `${who} ${w.target} 계정을 활성화했습니다`,
+    'moderator.locked': (_who, w) => `${w.target} 계정이 로그인에 여러 번 실패해 잠겼습니다`,
+    'moderator.reset_password': (who, w) => `${who} ${w.target} 계정의 비밀번호를 재설정했습니다`,
+    'moderator.role': (who, w) => `${who} ${w.target} 계정의 역할을 바꿨습니다 (${w.from} → ${w.to})`,
+    'moderator.unlock': (who, w) => `${who} ${w.target} 계정의 잠금을 해제했습니다`,
+    'rules.update': (who, w) => `${who} 규칙 버전 ${w.version ?? '?'}을(를) 저장했습니다${w.changes ? ` (변경 ${w.changes}건)` : ''}`,
+    'article.update': (who, w) => `${who} 기사 ${w.article}의 설정을 바꿨습니다`,
   },
+  auditOther: (who, action) => `${who} ${action}`,
+  openComment: '댓글 열기',
+  readerNote: '독자 메모',
   reportReasons: '신고',
   findings: '규칙 일치',
   by: '작성자',

@@ -1,11 +1,11 @@
 import type { Span } from './highlight.js';
 
-import type { ParentView, StatusCounts } from '../../moderation/queue.service.js';
+import type { ParentView, StatusCounts } from '../../moderation/queue/queue.service.js';
 import type { QueueName as Queue } from '../../moderation/reasons.js';
 
 // The server's own lists and shapes (type imports vanish from the bundle; reasons.ts has no dependencies).
 export { QUEUES, REJECT_REASONS as REASONS, type QueueName as Queue } from '../../moderation/reasons.js';
-export type { StatusCounts } from '../../moderation/queue.service.js';
+export type { StatusCounts } from '../../moderation/queue/queue.service.js';
 
 export interface Me {
   id: string;

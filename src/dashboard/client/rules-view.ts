@@ -3,6 +3,7 @@ import { clear, h } from './dom.js';
 import { highlighted } from './highlight.js';
 import type { Text } from './i18n.js';
 import type { Me } from './model.js';
+import { reasonName, ruleLabel, ruleName } from './words.js';
 
 interface RuleSetView {
   version: number;
@@ -149,8 +150,9 @@ function renderComparison(section: HTMLElement, report: DryRunReport, ctx: Rules
             h(
               'li',
               { 'data-id': e.id },
-              h('span', { class: 'change' }, `${label(e.from)} → ${label(e.to)}${e.reason ? ` (${e.reason})` : ''}: `),
-              h('span', { class: 'body' }, ...highlighted(e.body, e.findings, (rule) => rule)),
+              h('span', { class: 'change', 'data-reason': e.reason }, `${label(e.from)} → ${label(e.to)}${e.reason ? ` (${reasonName(ctx.t, e.reason)})` : ''}: `),
+              h('span', { class: 'body' }, ...highlighted(e.body, e.findings, (rule) => ruleName(ctx.t, rule))),
+              e.findings.length ? h('span', { class: 'findings' }, ' — ', ...[...new Set(e.findings.map((f) => f.rule))].flatMap((rule, i) => [i ? ', ' : '', ruleLabel(ctx.t, rule)])) : null,
             ),
           ),
         )
