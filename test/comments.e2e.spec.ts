@@ -3,7 +3,7 @@ import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { Comment } from '../src/comments/comment.entity.js';
-import { ModerateComment } from '../src/moderation/moderate-comment.js';
+import { ModerateComment } from '../src/moderation/worker/moderate-comment.js';
 import { Article } from '../src/comments/article.entity.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { DATABASES } from './support/databases.js';
@@ -68,6 +68,17 @@ describe.each(DATABASES)('comments on %s', (kind) => {
     if (status !== 'published') expect((await fetch(`${t.url}/api/comments/${id}`)).status).toBe(404);
   });
 
+  test('a writer\'s repeat is held with its reason, shown to its author; numbers make texts different', async () => {
+    const r = await reader(t);
+    const id = article('numbers');
+    const first = await (await post(r, id, { body: 'See page 1 of the report for the figures.' })).json();
+    expect(await decided(r, first.id)).toMatchObject({ status: 'published', reason: null });
+    const other = await (await post(r, id, { body: 'See page 11 of the report for the figures.' })).json();
+    expect(await decided(r, other.id)).toMatchObject({ status: 'published', reason: null });
+    const repeat = await (await post(r, id, { body: 'see page 1 of the report, for the figures!' })).json();
+    expect(await decided(r, repeat.id)).toMatchObject({ status: 'in_review', reason: 'duplicate_self' });
+  });
+
   test('a moderator sees a held or rejected comment with its status and reason; other readers do not', async () => {
     const author = await reader(t);
     const other = await reader(t);
@@ -81,7 +92,7 @@ describe.each(DATABASES)('comments on %s', (kind) => {
       const heldView = await client.get(`/api/comments/${held}`);
       expect(heldView.status).toBe(200);
       expect(heldView.headers.get('cache-control')).toBe('no-store');
-      expect(await heldView.json()).toMatchObject({ id: held, status: 'in_review', reason: null, body: 'The minister is an idiot' });
+      expect(await heldView.json()).toMatchObject({ id: held, status: 'in_review', reason: 'suspect_word', body: 'The minister is an idiot' });
       expect(await (await client.get(`/api/comments/${refused}`)).json()).toMatchObject({ id: refused, status: 'rejected', reason: 'banned_word' });
     }
     expect((await other.api.get(`/api/comments/${held}`)).status).toBe(404);

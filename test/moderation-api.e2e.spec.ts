@@ -221,6 +221,8 @@ describe.each(DATABASES)('moderation API on %s', (kind) => {
       expect.objectContaining({ action: 'comment.reject', moderator: { id: other.id, email: other.email }, reason: 'abuse', note: 'on second thought' }),
       expect.objectContaining({ action: 'comment.approve', moderator: { id: mod.id, email: mod.email }, from: 'in_review', note: 'fair criticism' }),
     ]);
+    // Each line names the comment by its words and its author by name, as read now.
+    for (const entry of log.items) expect(entry).toMatchObject({ commentExcerpt: 'The minister is an idiot', commenterName: expect.stringMatching(/^Reader /), articleTitle: null });
     const byOther = await (await admin.api.get(`/api/moderation/log?moderatorId=${other.id}`)).json();
     expect(byOther.items.map((e: { action: string }) => e.action)).toEqual(['comment.reject']);
 

@@ -269,3 +269,25 @@ export const INNOCENT: string[] = [
   '2026-11-29 기사',
   '1234 5678',
 ];
+
+/**
+ * Evasions of a newsroom's plain six-word list (PLAIN_LIST in rules-innocent.cases.ts) that the
+ * built-ins catch whatever the list: sound-alikes, initials, vowel jamo and strokes as separators,
+ * spaced syllables, and mixes. The same texts are caught with the shipped list.
+ */
+export const PLAIN_EVASIONS: Caught[] = [
+  // sound-alikes (variants)
+  b('씨빨'), b('쒸발'), b('시바알'), b('씨바알 진짜', '씨바알'), b('븅신'), b('빙신'), b('개색기'), b('개쉐끼'), b('개섀끼'), b('씨벌'), b('시벌'),
+  b('쉬발'), b('씌발'), b('시팔'), b('씨팔'), b('병쉰'), b('개새기'), b('개세끼'), b('개쌔끼'), b('개색끼'), b('뮈친놈'), b('개새키'),
+  b('븅신아', '븅신'), b('이 빙신들', '빙신'), b('개쉑기야', '개쉑기'), b('쒸벌놈아', '쒸벌'), b('미친뇸', '미친뇸'), b('병싄'), b('시발 놈', '시발'),
+  // initials
+  b('ㅅㅂ'), b('ㅆㅂ'), b('ㅂㅅ'), b('ㄱㅅㄲ'), b('ㅁㅊㄴ'), b('ㅋㅋㅂㅅ', 'ㅂㅅ'), b('ㅅㅂ 진짜', 'ㅅㅂ'), b('완전 ㅂㅅ이네', 'ㅂㅅ'), b('ㄱㅅㄲ야', 'ㄱㅅㄲ'),
+  // vowel jamo and strokes as separators
+  b('개ㅡ새끼'), b('씨ㅣ발'), b('병|신'), b('씨ㆍ발'), b('개ー새끼'), b('병ㅡ신'), b('미ㅡ친ㅡ놈'), b('씨~발'), b('병ㆍ신'), b('개｜새｜끼'), b('씨─발'),
+  b('이 개ㅡ새끼야', '개ㅡ새끼'), b('씨ㅡㅡ발'), b('병ᆞ신'), b('개一새끼'),
+  // spaced syllables
+  b('씨 발'), b('병 신'), b('개 새 끼'), b('미 친 놈'), b('씨 발 놈 아', '씨 발'), b('병 신 같 네', '병 신'),
+  // mixed
+  b('시1발'), b('씨ㅂ'), b('ㅅ발'), b('tlqkf'), b('f.u.c.k'), b('a$$hole'), b('fuuuck'), b('병신아', '병신'), b('이 병신년아', '병신'), b('씨발놈아', '씨발'),
+  b('개새끼들', '개새끼'), b('씨발아', '씨발'), b('ＦＵＣＫ'), b('씨이이발'), b('ㅆㅣㅂㅏㄹ'), b('시 바 알', '시 바 알'), b('븅 신'), b('개 색 기'), b('씨ㅣ빨'),
+];

@@ -103,7 +103,7 @@ export class OwnCommentDto {
   @ApiProperty({ type: String, nullable: true, description: "A reply's thread (its top comment); null for a top comment" }) parentId!: string | null;
   @ApiProperty({ description: 'Its text now (a published comment: the public text, while an edit waits in pendingBody)' }) body!: string;
   @ApiProperty({ enum: ['pending', 'in_review', 'published', 'rejected', 'deleted'] }) status!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'Why it was rejected (rejected comments only)' }) reason!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why it waits for review or was rejected: the rule that held it (suspect_word, duplicate_self, premoderation, …) or the moderator\'s reason; null otherwise' }) reason!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) publishedAt!: string | null;
   @ApiProperty({ description: 'Edits made (at most 3)' }) editCount!: number;

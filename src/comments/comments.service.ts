@@ -5,7 +5,7 @@ import { batchedLookup } from '../db/batched-lookup.js';
 import { Sql, placeholders } from '../db/sql.js';
 import type { Commenter } from '../auth/commenter.entity.js';
 import { AppError } from '../errors.js';
-import { BansService } from '../moderation/bans.service.js';
+import { BansService } from '../moderation/commenters/bans.service.js';
 import { newCommentId } from './comment-id.js';
 import { CommentWriter } from './comment-writer.js';
 import { OutboxRelay } from './outbox.relay.js';
@@ -48,7 +48,8 @@ export function toOwnComment(comment: Comment, edits: OwnEditState): OwnComment 
     parentId: comment.parentId ?? null,
     body: comment.body,
     status: comment.status,
-    reason: comment.status === 'rejected' ? comment.decisionReason : null,
+    // Why it waits or was refused: the rule or the moderator's reason (a held comment's too).
+    reason: comment.status === 'rejected' || comment.status === 'in_review' ? comment.decisionReason : null,
     createdAt: comment.createdAt.toISOString(),
     publishedAt: comment.publishedAt?.toISOString() ?? null,
     editCount: comment.editCount ?? 0,

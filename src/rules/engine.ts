@@ -4,7 +4,7 @@ import { findPersonalInfo } from './personal-info.js';
 import { visibleText } from './visible.js';
 import { parseRuleSet } from './rule-set.js';
 import { findFlooding, findShouting } from './text-rules.js';
-import { STRICTNESS, type CommentInput, type Decision, type Facts, type Finding, type RuleSet, type RuleSetInput } from './types.js';
+import { STRICTNESS, type CommentInput, type Decision, type EvaluateOptions, type Facts, type Finding, type Prevented, type RuleSet, type RuleSetInput } from './types.js';
 import { compileWords, findWords, type CompiledWords } from './words.js';
 
 /** A rule set prepared for matching: built once, used for every comment. */
@@ -20,7 +20,7 @@ export function compileRuleSet(input: RuleSetInput | RuleSet): CompiledRuleSet {
   const lists = [];
   if (rules.banned_word.enabled) lists.push({ rule: 'banned_word', verdict: rules.banned_word.verdict, entries: ruleSet.bannedWords });
   if (rules.suspect_word.enabled) lists.push({ rule: 'suspect_word', verdict: rules.suspect_word.verdict, entries: ruleSet.suspectWords });
-  return { ruleSet, words: compileWords(lists, ruleSet.exceptions) };
+  return { ruleSet, words: compileWords(lists, ruleSet.exceptions, ruleSet.builtins) };
 }
 
 /** Drops findings of a rule that lie inside another finding of the same rule (씨발 inside 씨발놈). */
@@ -55,14 +55,18 @@ function strictest(findings: Finding[]): Finding | undefined {
  * Judges one comment. Pure: everything it needs besides the text (the author's history, recent
  * duplicates, the article's settings) comes in `facts`. The final verdict is the strictest finding.
  */
-export function evaluate(comment: CommentInput, facts: Facts, compiled: CompiledRuleSet): Decision {
+export function evaluate(comment: CommentInput, facts: Facts, compiled: CompiledRuleSet, options?: EvaluateOptions): Decision {
+  return judge(comment, facts, compiled, options?.explain ? [] : undefined);
+}
+
+function judge(comment: CommentInput, facts: Facts, compiled: CompiledRuleSet, prevented: Prevented[] | undefined): Decision {
   const { body } = comment;
   const { rules } = compiled.ruleSet;
   const found: Finding[] = [];
 
   const { main: sk, keyboard } = skeletons(body, compiled.words.hasHangul);
-  findWords(body, sk, compiled.words, false, found);
-  if (keyboard) findWords(body, keyboard, compiled.words, true, found);
+  findWords(body, sk, compiled.words, false, found, prevented);
+  if (keyboard) findWords(body, keyboard, compiled.words, true, found, prevented);
   const visible = visibleText(body);
   const onText: Finding[] = visible.start ? [] : found;
   if (rules.link.enabled) findLinks(visible.text, rules.link, onText);
@@ -106,10 +110,20 @@ export function evaluate(comment: CommentInput, facts: Facts, compiled: Compiled
 
   const findings = tidy(found);
   const top = strictest(findings);
+  // Not a rule of the rule set: a moderator's sanction on one commenter, so no switch turns it off.
+  if ((!top || top.verdict === 'publish') && facts.premoderatedCommenter) {
+    findings.push({ rule: 'premoderated_commenter', verdict: 'review', start: 0, end: 0, excerpt: '' });
+    return withPrevented({ verdict: 'review', reason: 'premoderated_commenter', findings }, prevented);
+  }
   const mode = facts.articleMode ?? compiled.ruleSet.mode;
   if ((!top || top.verdict === 'publish') && mode === 'pre' && rules.premoderation.enabled && rules.premoderation.verdict !== 'publish') {
     findings.push({ rule: 'premoderation', verdict: rules.premoderation.verdict, start: 0, end: 0, excerpt: '' });
-    return { verdict: rules.premoderation.verdict, reason: 'premoderation', findings };
+    return withPrevented({ verdict: rules.premoderation.verdict, reason: 'premoderation', findings }, prevented);
   }
-  return { verdict: top?.verdict ?? 'publish', reason: top && top.verdict !== 'publish' ? top.rule : null, findings };
+  return withPrevented({ verdict: top?.verdict ?? 'publish', reason: top && top.verdict !== 'publish' ? top.rule : null, findings }, prevented);
+}
+
+function withPrevented(decision: Decision, prevented: Prevented[] | undefined): Decision {
+  if (prevented) decision.prevented = prevented;
+  return decision;
 }

@@ -232,6 +232,7 @@ function scan(original: string): Items {
   let sawSeparator = false;
   let hasHangul = false;
   let hasLatin = false;
+  let hasStroke = false;
   const add = (k: number, c: number, from: number, to: number) => {
     if (n === max) return;
     kind[n] = k;
@@ -257,8 +258,10 @@ function scan(original: string): Items {
       add(SYL, cp, i, i + 1);
     } else if (isCompatConsonant(cp) || isCompatVowel(cp)) {
       hasHangul = true;
+      if (isCompatVowel(cp)) hasStroke = true;
       add(JAMO, cp, i, i + 1);
     } else {
+      if (STROKE_SOURCES.has(cp) || (cp >= 0x1161 && cp <= 0x1175)) hasStroke = true;
       const parts = classifyOther(cp);
       if (parts === null) sawSeparator = true;
       else
@@ -269,10 +272,45 @@ function scan(original: string): Items {
     }
     i += width;
   }
-  items.n = n;
+  items.n = hasStroke && hasHangul ? dropStrokes(items, n) : n;
   items.hasHangul = hasHangul;
   items.hasLatin = hasLatin;
   return items;
+}
+
+/**
+ * Vowel jamo and letter-like strokes typed as a dash between two syllables (개ㅡ새끼, 씨ㅣ발,
+ * 씨ㆍ발) are separators. Only between whole syllables: after a consonant jamo a vowel is part of a
+ * word spelled out (ㅆㅣㅂㅏㄹ), and other strokes are separators already (|, ~, ─).
+ */
+const STROKE_SOURCES = new Set([0x318d, 0x318e, 0x119e, 0x11a2, 0x30fc, 0xff70, 0x4e00, 0x4e28, 0x2f00, 0x2f01, 0x3161, 0x3163]);
+/** The same characters as scan() leaves them (compatibility forms folded): ㆍ → ᆞ, ｰ → ー, ⼀ → 一. */
+const STROKE_CODES = new Set([0x119e, 0x11a2, 0x30fc, 0x4e00, 0x4e28, 0x318e]);
+const isStrokeItem = (kind: number, code: number) =>
+  (kind === JAMO && isCompatVowel(code)) || (kind === OTH && (STROKE_CODES.has(code) || (code >= 0x1161 && code <= 0x1175)));
+
+function dropStrokes(items: Items, n: number): number {
+  const { kind, code, s, e, sep } = items;
+  let w = 0;
+  for (let i = 0; i < n; ) {
+    if (isStrokeItem(kind[i]!, code[i]!) && w > 0 && kind[w - 1] === SYL) {
+      let j = i;
+      while (j < n && isStrokeItem(kind[j]!, code[j]!)) j++;
+      if (j < n && kind[j] === SYL) {
+        sep[j] = 1;
+        i = j;
+        continue;
+      }
+    }
+    kind[w] = kind[i]!;
+    code[w] = code[i]!;
+    s[w] = s[i]!;
+    e[w] = e[i]!;
+    sep[w] = sep[i]!;
+    w++;
+    i++;
+  }
+  return w;
 }
 
 const isLatinUnit = (u: number) => u >= 0x61 && u <= 0x7a;
@@ -431,7 +469,19 @@ function buildKeyboard(items: Items): Skeleton {
   return b.finish(true);
 }
 
-/** The text as the duplicate rules compare it: the skeleton, separators and repeats dropped. */
+/**
+ * The text as the duplicate rules compare it: the skeleton, separators and repeats dropped, except
+ * that repeated digits count ("page 1" and "page 11" are different texts).
+ */
 export function dedupeKey(body: string): string {
-  return textOf(skeleton(body));
+  const sk = skeleton(body);
+  let digits = false;
+  for (let i = 0; i < sk.length && !digits; i++) digits = sk.units[i]! <= 0x39 && sk.units[i]! >= 0x30 && sk.count[i]! > 1;
+  if (!digits) return textOf(sk);
+  let text = '';
+  for (let i = 0; i < sk.length; i++) {
+    const u = sk.units[i]!;
+    text += u >= 0x30 && u <= 0x39 ? String.fromCharCode(u).repeat(sk.count[i]!) : String.fromCharCode(u);
+  }
+  return text;
 }

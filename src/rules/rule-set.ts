@@ -65,6 +65,10 @@ export const ruleSetSchema = z
     suspectWords: words.default([]),
     /** Words that contain a listed word but are innocent (Scunthorpe, 시발점); matches inside them are ignored. */
     exceptions: z.array(text).max(100_000).default([]),
+    /** Built-in language knowledge, applied whatever the lists: each switch on by default. */
+    builtins: z
+      .strictObject({ exceptions: z.boolean().default(true), variants: z.boolean().default(true), initials: z.boolean().default(true) })
+      .prefault({}),
     /** Version 1 shorthand for rules.link.verdict ('allow' = publish). */
     links: z.enum(['allow', 'review', 'reject']).optional(),
     rules: z.strictObject(ruleSchemas).prefault({}),
@@ -78,6 +82,7 @@ export type RuleSetInput = z.input<typeof ruleSetSchema>;
 export type RuleSet = z.output<typeof ruleSetSchema>;
 export type Rules = RuleSet['rules'];
 export type WordEntry = z.output<typeof wordEntry>;
+export type Builtins = RuleSet['builtins'];
 
 export class RuleSetError extends Error {
   constructor(

@@ -1,4 +1,4 @@
-export type { RuleSet, RuleSetInput, Rules, WordEntry } from './rule-set.js';
+export type { Builtins, RuleSet, RuleSetInput, Rules, WordEntry } from './rule-set.js';
 
 /** What a rule can say about a comment, from mildest to strictest. */
 export type Verdict = 'publish' | 'review' | 'reject';
@@ -15,6 +15,30 @@ export interface Finding {
   excerpt: string;
   /** What matched, when it helps a moderator: the word-list entry, the kind of personal information, the domain. */
   detail?: string;
+  /** The built-in language knowledge that produced a word finding, when it was not the entry as written. */
+  builtin?: Builtin;
+}
+
+/** What built-in knowledge found: a sound-alike spelling, an initial-consonant form, vowel jamo or strokes as separators. */
+export type Builtin = 'variants' | 'initials' | 'separators';
+
+/** A word match that an exception dropped (evaluate with `{ explain: true }`). */
+export interface Prevented {
+  rule: string;
+  /** The list entry that matched. */
+  word: string;
+  /** The exception that covered it, as written. */
+  exception: string;
+  /** True for the built-in dictionary, false for the rule set's own `exceptions`. */
+  builtin: boolean;
+  start: number;
+  end: number;
+  excerpt: string;
+}
+
+export interface EvaluateOptions {
+  /** Also report the word matches that exceptions dropped (Decision.prevented). Costs nothing when off. */
+  explain?: boolean;
 }
 
 export interface Decision {
@@ -22,6 +46,8 @@ export interface Decision {
   /** The rule behind the verdict (the strictest finding), null when nothing was found. */
   reason: string | null;
   findings: Finding[];
+  /** Only with `{ explain: true }`: word matches exceptions dropped. */
+  prevented?: Prevented[];
 }
 
 export type LinkPolicy = 'allow' | 'review' | 'reject';
@@ -43,6 +69,8 @@ export interface Facts {
    * duplicate_self.windowSeconds, and the number of other commenters within duplicate_campaign.windowSeconds.
    */
   duplicates?: { sameCommenter: number; otherCommenters: number };
+  /** A moderator pre-moderates this commenter: what would be published goes to review (finding premoderated_commenter). */
+  premoderatedCommenter?: boolean;
 }
 
 export interface CommentInput {

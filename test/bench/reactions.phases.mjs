@@ -18,27 +18,23 @@ function percentile(sorted, p) {
 export async function reactionsAccepted({ run, connections, tokens, commentIds, measured, perAccepted, summary, seconds }) {
   const readers = tokens.slice(0, 200);
   const pairs = readers.length * commentIds.length;
+  // Each (reader, comment) pair once per pass: the first pass likes, then each pass switches. The
+  // 2 × pairs requests are made once, before the clock starts: the load generator shares the two
+  // cores with the service, and building each request as it goes cost it ~10 µs a request.
+  const prepared = Array.from({ length: 2 * pairs }, (_, i) => {
+    const pair = i % pairs;
+    return {
+      method: 'PUT',
+      path: `/api/comments/${commentIds[Math.floor(pair / readers.length)]}/reaction`,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${readers[pair % readers.length]}` },
+      body: Buffer.from(JSON.stringify({ type: i < pairs ? 'like' : 'dislike' })),
+    };
+  });
   let n = 0;
   const result = await measured(() =>
     run({
       connections,
-      requests: [
-        {
-          method: 'PUT',
-          setupRequest: (request) => {
-            const i = n++;
-            // Each (reader, comment) pair once per pass: the first pass likes, then each pass switches.
-            const pair = i % pairs;
-            const type = Math.floor(i / pairs) % 2 === 0 ? 'like' : 'dislike';
-            return {
-              ...request,
-              path: `/api/comments/${commentIds[Math.floor(pair / readers.length)]}/reaction`,
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${readers[pair % readers.length]}` },
-              body: JSON.stringify({ type }),
-            };
-          },
-        },
-      ],
+      requests: [{ method: 'PUT', setupRequest: (request) => Object.assign(request, prepared[n++ % prepared.length]) }],
     }),
   );
   return {

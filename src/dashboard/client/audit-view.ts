@@ -4,18 +4,8 @@ import { clear, h } from './dom.js';
 import type { AuditWords, Text } from './i18n.js';
 import { formatDate, formatTime, own, reasonLabel } from './words.js';
 
-/**
- * An audit entry as GET /api/moderation/log gives it. The optional fields are not sent yet (see
- * docs/decisions.md, "The desk in words"): each is shown when a server sends it.
- */
-export interface AuditLine extends AuditView {
-  /** The start of the comment's text; null when it was erased. */
-  commentExcerpt?: string | null;
-  /** The commenter's display name, for bans. */
-  commenterName?: string | null;
-  /** The article's title, for article changes. */
-  articleTitle?: string | null;
-}
+/** An audit entry as GET /api/moderation/log gives it (with the comment's excerpt, the commenter's name, the article's title). */
+export type AuditLine = AuditView;
 
 export interface LogContext {
   t: Text;
