@@ -118,3 +118,26 @@ describe('dedupeKey: digits count', () => {
     expect(dedupeKey('see page 11')).toBe(dedupeKey('See page, 11!'));
   });
 });
+
+describe('the dry run says which built-in found or kept out a word', () => {
+  test('a sound-alike spelling found by variants; a station name kept out by the built-in exception', async () => {
+    const { dryRun } = await import('../src/rules/compare.js');
+    const stored = [
+      { id: 'a', body: '개쉐끼 같은 소리', status: 'published' as const },
+      { id: 'b', body: '시발역에서 만나요', status: 'rejected' as const },
+      { id: 'c', body: '좋은 기사네요', status: 'published' as const },
+    ];
+    const result = dryRun(compileRuleSet(PLAIN_LIST), stored, 5);
+    expect(result.changed).toBe(2);
+    const found = result.examples.find((e) => e.id === 'a')!;
+    expect(found).toMatchObject({ from: 'published', to: 'rejected', prevented: [] });
+    expect(found.findings).toEqual([expect.objectContaining({ rule: 'banned_word', builtin: 'variants', excerpt: '개쉐끼' })]);
+    const kept = result.examples.find((e) => e.id === 'b')!;
+    expect(kept).toMatchObject({ from: 'rejected', to: 'published', findings: [] });
+    expect(kept.prevented).toEqual([expect.objectContaining({ rule: 'banned_word', exception: expect.stringContaining('시발역'), builtin: true })]);
+
+    // With the built-in exceptions switched off, the station is a finding and nothing is kept out.
+    const off = dryRun(compileRuleSet({ ...PLAIN_LIST, builtins: { exceptions: false } }), stored, 5);
+    expect(off.examples.map((e) => e.id)).toEqual(['a']);
+  });
+});

@@ -87,6 +87,7 @@ describe.each(DATABASES)('dry run of a draft rule set, on %s', (kind) => {
         to: 'rejected',
         reason: 'banned_word',
         findings: [{ rule: 'banned_word', verdict: 'reject', start: 0, end: 7, excerpt: 'zorblax', detail: 'zorblax' }],
+        prevented: [],
       },
       {
         id: ids.c3,
@@ -95,8 +96,9 @@ describe.each(DATABASES)('dry run of a draft rule set, on %s', (kind) => {
         to: 'rejected',
         reason: 'banned_word',
         findings: [{ rule: 'banned_word', verdict: 'reject', start: 7, end: 14, excerpt: 'zorblax', detail: 'zorblax' }],
+        prevented: [],
       },
-      { id: ids.c5, body: 'perfectly fine text', from: 'rejected', to: 'published', reason: null, findings: [] },
+      { id: ids.c5, body: 'perfectly fine text', from: 'rejected', to: 'published', reason: null, findings: [], prevented: [] },
     ]);
     // c7 stays in review: the draft sees it repeats c1 (the duplicate facts are gathered as of its time)
     expect(result.examples.map((e: { id: string }) => e.id)).not.toContain(ids.c7);

@@ -10,6 +10,7 @@ import { BansService } from '../moderation/commenters/bans.service.js';
 import { historyCounts } from '../moderation/decisions/history-counts.js';
 import { ModerationLogEntry } from '../moderation/decisions/moderation-log.entity.js';
 import { ModerationService } from '../moderation/decisions/moderation.service.js';
+import { SEARCH_TEXT_SEPARATOR, searchText } from '../moderation/search/search-text.js';
 import { Article } from './article.entity.js';
 import { CommentEvents } from './comment-events.js';
 import { CommentRevision } from './comment-revision.entity.js';
@@ -138,6 +139,8 @@ export class CommentEdits {
         .andWhere(comment.revisionStatus == null ? 'revision_status IS NULL' : 'revision_status = :revisionStatus', { revisionStatus: comment.revisionStatus })
         .execute();
       if (changed.affected !== 1) return false;
+      // Moderator search finds every text the author wrote for it (a waiting edit too; EDIT_MAX bounds them).
+      await this.sql.run(`UPDATE comments SET search_text = COALESCE(search_text, '') || $1::text WHERE id = $2`, [SEARCH_TEXT_SEPARATOR + searchText(body), comment.id], manager);
       await addRevision(manager, comment, body, now);
       await manager.insert(OutboxEntry, { commentId: comment.id, createdAt: now });
       if (comment.status === 'in_review') await this.backToPending(manager, comment, now);

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Sql, valuesList } from '../db/sql.js';
+import { searchText } from '../moderation/search/search-text.js';
 import type { Article } from './article.entity.js';
 import type { Comment } from './comment.entity.js';
 
@@ -89,8 +90,8 @@ async function insertAll(sql: Sql, items: NewComment[]): Promise<void> {
           },
         ]),
     {
-      text: `INSERT INTO comments (id, article_id, commenter_id, body, status, idempotency_key, created_at, parent_id, reply_to_id) VALUES ${valuesList(items.length, 9)}`,
-      params: items.flatMap(({ comment: c }) => [c.id, c.articleId, c.commenterId, c.body, c.status, c.idempotencyKey, c.createdAt, c.parentId ?? null, c.replyToId ?? null]),
+      text: `INSERT INTO comments (id, article_id, commenter_id, body, status, idempotency_key, created_at, parent_id, reply_to_id, search_text) VALUES ${valuesList(items.length, 10)}`,
+      params: items.flatMap(({ comment: c }) => [c.id, c.articleId, c.commenterId, c.body, c.status, c.idempotencyKey, c.createdAt, c.parentId ?? null, c.replyToId ?? null, searchText(c.body)]),
     },
     {
       text: `INSERT INTO outbox (comment_id, created_at) VALUES ${valuesList(items.length, 2)}`,

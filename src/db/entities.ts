@@ -6,9 +6,11 @@ import { CommentRevision } from '../comments/comment-revision.entity.js';
 import { OutboxEntry } from '../comments/outbox.entity.js';
 import { AuditEntry } from '../moderation/decisions/audit-entry.entity.js';
 import { CommenterBan } from '../moderation/commenters/ban.entity.js';
+import { CommenterNote } from '../moderation/commenters/note.entity.js';
+import { CommenterWarning } from '../moderation/commenters/warning.entity.js';
 import { ModerationLogEntry } from '../moderation/decisions/moderation-log.entity.js';
 import { CommentReport } from '../moderation/reports/report.entity.js';
 import { RuleSetVersion } from '../moderation/rule-sets/rule-set-version.entity.js';
 import { Moderator } from '../moderators/moderator.entity.js';
 
-export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry, RuleSetVersion, CommentRevision, CommentReaction];
+export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry, RuleSetVersion, CommentRevision, CommentReaction, CommenterWarning, CommenterNote];

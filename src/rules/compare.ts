@@ -1,5 +1,5 @@
 import { evaluate, type CompiledRuleSet } from './engine.js';
-import type { Facts, Finding, RuleSet, Verdict } from './types.js';
+import type { Facts, Finding, Prevented, RuleSet, Verdict } from './types.js';
 
 /**
  * Building blocks for managing rules (not yet wired to routes): the diff of two rule sets for the
@@ -63,8 +63,12 @@ export interface DryRunResult {
   /** Counts per outcome, as it happened and under the draft. */
   actual: Record<Outcome, number>;
   draft: Record<Outcome, number>;
-  /** Up to `examples` changed comments per change of outcome, with the draft's findings. */
-  examples: Array<{ id: string; body: string; from: Outcome; to: Outcome; reason: string | null; findings: Finding[] }>;
+  /**
+   * Up to `examples` changed comments per change of outcome, with the draft's findings (a finding
+   * from built-in knowledge says which: `builtin`) and the word matches exceptions dropped
+   * (`prevented`, each saying whether the exception was built in or the rule set's own).
+   */
+  examples: Array<{ id: string; body: string; from: Outcome; to: Outcome; reason: string | null; findings: Finding[]; prevented: Prevented[] }>;
 }
 
 /** Judges stored comments with a draft rule set and compares with what actually happened. */
@@ -82,7 +86,9 @@ export function dryRun(draft: CompiledRuleSet, comments: StoredComment[], exampl
     result.changed++;
     result.changes[change] = (result.changes[change] ?? 0) + 1;
     if ((shown[change] = (shown[change] ?? 0) + 1) <= examples) {
-      result.examples.push({ id: c.id, body: c.body, from: c.status, to, reason: decision.reason, findings: decision.findings });
+      // Judged again, explained: only for the few comments shown.
+      const explained = evaluate({ body: c.body }, c.facts ?? {}, draft, { explain: true });
+      result.examples.push({ id: c.id, body: c.body, from: c.status, to, reason: decision.reason, findings: decision.findings, prevented: explained.prevented ?? [] });
     }
   }
   return result;

@@ -7,6 +7,8 @@ import { RuleSets1764650000000 } from './1764650000000-rule-sets.js';
 import { CommenterCounts1764700000000 } from './1764700000000-commenter-counts.js';
 import { ModeratorCredentialsChanged1764810000000 } from './1764810000000-moderator-credentials-changed.js';
 import { Conversation1764900000000 } from './1764900000000-conversation.js';
+import { Sanctions1765000000000 } from './1765000000000-sanctions.js';
+import { Search1765000100000 } from './1765000100000-search.js';
 
 /** Every migration, oldest first. The same list runs on SQLite and PostgreSQL. */
 export const migrations = [
@@ -19,4 +21,6 @@ export const migrations = [
   CommenterCounts1764700000000,
   ModeratorCredentialsChanged1764810000000,
   Conversation1764900000000,
+  Sanctions1765000000000,
+  Search1765000100000,
 ];

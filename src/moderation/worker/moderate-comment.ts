@@ -31,6 +31,8 @@ interface Row {
   commentsOpen: boolean | null;
   /** The commenter's decided comments, and of those published and rejected (commenters' counters). */
   history: NonNullable<Facts['history']>;
+  /** A moderator put the commenter under pre-moderation. */
+  premoderated: boolean;
 }
 
 interface DuplicateGroup {
@@ -67,6 +69,7 @@ export class ModerateComment {
       articleClosed: row.commentsOpen === false,
       ...history,
       ...duplicates,
+      ...(row.premoderated ? { premoderatedCommenter: true } : {}),
     };
     const decision = evaluate({ body }, facts, compiled);
     return this.moderation.transition({
@@ -86,7 +89,7 @@ export class ModerateComment {
   private readonly comment = batchedLookup(async (ids) => {
     const rows = await this.sql.rows<Record<string, unknown>>(
       `SELECT c.id, c.status, c.body, c.article_id, c.commenter_id, c.created_at, c.edit_count, c.text_hash, a.moderation_mode, a.comments_open,
-              m.comment_count, m.published_count, m.rejected_count, r.id AS edit_id, r.body AS edit_body, r.created_at AS edit_created_at
+              m.comment_count, m.published_count, m.rejected_count, m.premoderated, r.id AS edit_id, r.body AS edit_body, r.created_at AS edit_created_at
          FROM comments c LEFT JOIN articles a ON a.id = c.article_id LEFT JOIN commenters m ON m.id = c.commenter_id
          LEFT JOIN comment_revisions r ON c.status = 'published' AND c.revision_status = 'pending' AND r.comment_id = c.id AND r.status = 'pending'
         WHERE c.id IN (${placeholders(ids.length)})`,
@@ -108,6 +111,7 @@ export class ModerateComment {
           moderationMode: (r.moderation_mode as Row['moderationMode']) ?? null,
           commentsOpen: r.comments_open === null || r.comments_open === undefined ? null : this.sql.bool(r.comments_open),
           history: { total: Number(r.comment_count ?? 0), published: Number(r.published_count ?? 0), rejected: Number(r.rejected_count ?? 0) },
+          premoderated: r.premoderated !== null && r.premoderated !== undefined && this.sql.bool(r.premoderated),
         },
       ]),
     );

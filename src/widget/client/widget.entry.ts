@@ -17,11 +17,13 @@ import { live } from './live.js';
 import { forgetAll, loadMine, mineList, whenPublished } from './own-comments.js';
 import { forgetMyReactions, loadMyReactions } from './reactions.js';
 import type { Item } from './state.js';
+import { loadWarnings, warnings } from './warnings.js';
 
 for (const [key, value] of Object.entries(settings.theme)) document.documentElement.style.setProperty(`--cw-${key}`, value);
 
 const root = h('section', { class: 'cw-root', 'aria-labelledby': 'cw-title' },
   h('h2', { id: 'cw-title', class: 'cw-title', tabindex: -1 }, t.comments, ' ', count),
+  warnings,
   composer,
   notice,
   mineList,
@@ -45,6 +47,7 @@ onSessionChange(() => {
   if (token !== signedInAs) {
     signedInAs = token;
     document.querySelectorAll('.cw-ask').forEach((el) => el.remove());
+    void loadWarnings();
     if (token) {
       void loadMine();
       void loadMyReactions();
@@ -80,6 +83,7 @@ startComposer();
 if (currentAuth()) {
   void loadMine();
   void loadMyReactions();
+  void loadWarnings();
 }
 void loadHighlights();
 void loadPage().then(live);
