@@ -19,6 +19,8 @@ describe.each(DATABASES)('the rules page of the dashboard in Chromium on %s', (k
     });
     await opened.page.locator('a[data-view=rules]').click();
     await opened.page.getByRole('heading', { name: 'Rules' }).waitFor();
+    // The form is the default view; this suite edits the JSON (advanced) view.
+    await opened.page.getByRole('button', { name: 'Advanced (JSON)' }).click();
     return opened;
   }
 

@@ -161,6 +161,7 @@ describe.each(['sqlite'] as const)('the dashboard in words, not codes, in Chromi
     const admin = await moderator(env.app, 'admin');
     const { page, problems } = await open(admin.email, admin.password);
     await page.locator('a[data-view=rules]').click();
+    await page.getByRole('button', { name: 'Advanced (JSON)' }).click();
     const editor = page.getByLabel('Rule set (JSON)');
     await editor.waitFor();
     const ruleSet = JSON.parse(await editor.inputValue());
@@ -177,6 +178,7 @@ describe.each(['sqlite'] as const)('the dashboard in words, not codes, in Chromi
     // The language switch redraws the rules page (from the saved rules) in Korean.
     await switchLanguage(page, '한국어');
     await page.getByRole('heading', { name: '규칙', exact: true }).waitFor();
+    await page.getByRole('button', { name: '고급 (JSON)' }).click();
     await page.getByLabel('규칙 세트 (JSON)').waitFor();
     expect(problems).toEqual([]);
     await page.context().close();
