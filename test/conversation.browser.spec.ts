@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import type { Server } from 'node:http';
+import type { Browser, BrowserContext, Frame } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.js';
 import { launchChromium } from './support/chromium.js';
+import { newsSite, widgetFrame } from './support/news-site.js';
 import { moderator, type SignedInModerator } from './support/moderators.js';
 import { freePort } from './support/ports.js';
 import { decided, post, reader, waitFor, type Reader } from './support/readers.js';
@@ -11,24 +12,6 @@ import { decided, post, reader, waitFor, type Reader } from './support/readers.j
  * and replies, likes (optimistic, put back on refusal), the highlights strip, editing within the
  * window and deleting with a confirmation, placeholders, and the live stream keeping it all current.
  */
-
-function newsSite(serviceUrl: string): Server {
-  return createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const [, , id = 'x'] = url.pathname.split('/');
-    const lang = url.searchParams.get('lang') ?? 'en';
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.end(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${id}</title></head><body><h1>${id}</h1>
-<div data-comments data-article-id="${id}" data-lang="${lang}"></div><script src="${serviceUrl}/embed.js" async></script></body></html>`);
-  });
-}
-
-async function widgetFrame(page: Page): Promise<Frame> {
-  const frame = await (await page.waitForSelector('[data-comments] iframe')).contentFrame();
-  if (!frame) throw new Error('no widget frame');
-  await frame.waitForFunction(() => document.documentElement.dataset.ready === '1');
-  return frame;
-}
 
 const top = (id: string) => `.cw-list > .cw-item[data-id="${id}"] > .cw-comment`;
 const reply = (threadId: string, id: string) => `#cw-replies-${threadId} > .cw-item[data-id="${id}"] > .cw-comment`;

@@ -1,33 +1,16 @@
-import { createServer, type Server } from 'node:http';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Server } from 'node:http';
+import type { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { Commenter } from '../src/auth/commenter.entity.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { launchChromium } from './support/chromium.js';
+import { newsSite, widgetFrame } from './support/news-site.js';
 import { signInToDashboard } from './support/dashboard.js';
 import { moderator, type SignedInModerator } from './support/moderators.js';
 import { freePort } from './support/ports.js';
 import { decided, post, reader } from './support/readers.js';
 
 /** Sanctions as people see them: the reader's warning banner in the widget, the desk's author panel. */
-
-function newsSite(serviceUrl: string): Server {
-  return createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const [, , id = 'x'] = url.pathname.split('/');
-    const lang = url.searchParams.get('lang') ?? 'en';
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.end(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${id}</title></head><body><h1>${id}</h1>
-<div data-comments data-article-id="${id}" data-lang="${lang}"></div><script src="${serviceUrl}/embed.js" async></script></body></html>`);
-  });
-}
-
-async function widgetFrame(page: Page): Promise<Frame> {
-  const frame = await (await page.waitForSelector('[data-comments] iframe')).contentFrame();
-  if (!frame) throw new Error('no widget frame');
-  await frame.waitForFunction(() => document.documentElement.dataset.ready === '1');
-  return frame;
-}
 
 describe.each(['sqlite'] as const)('sanctions in Chromium on %s', (kind) => {
   let t: TestApp;
