@@ -93,7 +93,14 @@ describe.each(['sqlite'] as const)('sanctions in Chromium on %s', (kind) => {
     const panel = page.getByRole('region', { name: /Panel Author/ }).getByRole('group', { name: 'Sanctions' });
     await panel.waitFor();
 
-    await panel.getByLabel('Note for the desk').fill('Second hold this week; check the links.');
+    // A comment arriving live redraws the queue while the moderator types: the note survives, and so does the cursor's place.
+    await panel.getByLabel('Note for the desk').pressSequentially('Second hold this week;');
+    const other = await reader(t, 'Another Author');
+    const { id: arriving } = await (await post(other, 'panel-article', { body: 'What an idiot thing to say' })).json();
+    await page.locator(`#c-${arriving}`).waitFor({ timeout: 10_000 });
+    expect(await panel.getByLabel('Note for the desk').inputValue()).toBe('Second hold this week;');
+    await page.keyboard.type(' check the links.');
+    expect(await panel.getByLabel('Note for the desk').inputValue()).toBe('Second hold this week; check the links.');
     await panel.getByRole('button', { name: 'Add note' }).click();
     await panel.locator('.notes li', { hasText: 'Second hold this week; check the links.' }).waitFor();
     expect(await panel.locator('.notes li .note-by').textContent()).toContain(desk.email);

@@ -144,6 +144,23 @@ export class ModeratorAccounts {
     return { moderator: Object.assign(moderator, { passwordHash, passwordChangedAt: now, credentialsChangedAt: now }), password: chosen };
   }
 
+  /**
+   * A moderator's own new password (the current one already checked by the caller): like a reset,
+   * every earlier session and token stops working; the caller signs the one that asked in again.
+   */
+  async changePassword(id: string, password: string, by: ChangedBy): Promise<Moderator> {
+    const moderator = await this.mustFind(id);
+    const problem = passwordProblem(password);
+    if (problem) throw new AppError('VALIDATION_FAILED', 400, problem.replace(/^password/, 'newPassword'), { field: 'newPassword' });
+    const passwordHash = await hashPassword(password);
+    const now = new Date();
+    await this.transaction(async (manager) => {
+      await manager.update(Moderator, { id: moderator.id }, { passwordHash, updatedAt: now, passwordChangedAt: now, credentialsChangedAt: now });
+      await this.audit(manager, 'moderator.password_change', moderator.id, by, { email: moderator.email });
+    });
+    return Object.assign(moderator, { passwordHash, passwordChangedAt: now, credentialsChangedAt: now });
+  }
+
   /** Ends a sign-in lock at once (the anonymous bucket and every device's). */
   async unlock(id: string, by: ChangedBy): Promise<{ moderator: Moderator; wasLocked: boolean }> {
     const moderator = await this.mustFind(id);

@@ -39,9 +39,11 @@ export class ModeratorsController {
 
   @Get()
   @ApiOperation({ summary: 'All moderator accounts' })
-  @ApiOkResponse({ type: [ModeratorDto] })
-  async list(): Promise<{ items: ModeratorView[] }> {
-    return { items: (await this.moderators.list()).map(toModeratorView) };
+  @ApiOkResponse({ type: [ModeratorDto], description: 'Each with `locked`: sign-in is locked for browsers without the device cookie' })
+  async list(): Promise<{ items: Array<ModeratorView & { locked: boolean }> }> {
+    const all = await this.moderators.list();
+    const locked = await this.moderators.lockedEmails(all.map((m) => m.email));
+    return { items: all.map((m) => ({ ...toModeratorView(m), locked: locked.has(m.email) })) };
   }
 
   @Post()

@@ -25,6 +25,13 @@ export const updateModeratorSchema = z
   })
   .strict();
 
+export const changeOwnPasswordSchema = z
+  .object({
+    currentPassword: z.string({ message: 'currentPassword must be a string' }).min(1, 'currentPassword is required').max(200),
+    newPassword: z.string({ message: 'newPassword must be a string' }),
+  })
+  .strict();
+
 export const resetPasswordSchema = z.object({ password: z.string({ message: 'password must be a string' }).optional() }).strict();
 
 export class SignInDto {
@@ -66,6 +73,17 @@ export class UpdateModeratorDto {
 
 export class ResetPasswordDto {
   @ApiPropertyOptional({ description: 'Generated (and returned once) when left out' }) password?: string;
+}
+
+export class ChangeOwnPasswordDto {
+  @ApiProperty() currentPassword!: string;
+  @ApiProperty({ description: 'At least 12 characters, not the current one' }) newPassword!: string;
+}
+
+export class PasswordChangedDto {
+  @ApiPropertyOptional({ description: 'Cookie session: the new session’s CSRF token (the cookie is re-issued)' }) csrfToken?: string;
+  @ApiPropertyOptional({ description: 'Bearer: a new token replacing the one sent (which no longer works)' }) token?: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
 }
 
 export class ModeratorWithPasswordDto {

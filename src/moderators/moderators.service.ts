@@ -7,8 +7,8 @@ import { AppError } from '../errors.js';
 import type { Device } from './device-cookie.js';
 import { ModeratorAccounts, normaliseEmail } from './moderator-accounts.js';
 import type { Moderator } from './moderator.entity.js';
-import { dummyHash, verifyPassword } from './passwords.js';
-import { SignInThrottle } from './sign-in-throttle.js';
+import { dummyHash, passwordProblem, verifyPassword } from './passwords.js';
+import { SignInThrottle, type Attempt } from './sign-in-throttle.js';
 
 const DEFAULT_ADMIN_EMAIL = 'admin@localhost';
 
@@ -34,8 +34,8 @@ export class ModeratorsService extends ModeratorAccounts implements OnApplicatio
       // The one time a password is ever written out: there is no other way to hand it over.
       this.log.warn(
         `No admin existed: created admin ${result.moderator.email} with the generated password ${result.password} ` +
-          `(shown only this once). Sign in at /moderation, then change it with ` +
-          `"npm run moderators -- reset-password ${result.moderator.email}" or set MODERATOR_ADMIN_EMAIL / MODERATOR_ADMIN_PASSWORD.`,
+          `(shown only this once). Sign in at /moderation and change it under "My account" (or with ` +
+          `"npm run moderators -- reset-password ${result.moderator.email}"), or set MODERATOR_ADMIN_EMAIL / MODERATOR_ADMIN_PASSWORD.`,
       );
     } else {
       this.log.log({ email: result.moderator.email }, 'No admin existed: admin created from MODERATOR_ADMIN_EMAIL / MODERATOR_ADMIN_PASSWORD');
@@ -54,16 +54,44 @@ export class ModeratorsService extends ModeratorAccounts implements OnApplicatio
     const attempt = await this.throttle.reserve(email, device, from.address);
     const ok = await verifyPassword(moderator?.passwordHash ?? (await dummyHash()), password);
     if (!moderator || !ok) {
-      const lockedNow = await this.throttle.failed(attempt);
-      if (lockedNow && moderator && attempt.bucket === 'account') {
-        const detail = { attempts: this.config.moderatorLockoutAttempts, seconds: this.config.moderatorLockoutSeconds };
-        await this.recordLocked(moderator, detail).catch((err: Error) => this.log.warn({ err: err.message }, 'could not audit a sign-in lock'));
-      }
+      await this.countFailure(attempt, moderator);
       throw new AppError('INVALID_CREDENTIALS', 401, 'Wrong email or password');
     }
     await this.throttle.succeeded(attempt);
     if (moderator.status !== 'active') throw new AppError('ACCOUNT_DISABLED', 403, 'This moderator account is disabled');
     await this.touchLogin(moderator.id);
     return moderator;
+  }
+
+  /**
+   * A signed-in moderator's own new password. The current one is checked as a sign-in is, in the
+   * account's anonymous bucket, so a stolen session cannot guess it faster than the sign-in form.
+   * Wrong: 403, not 401 (the session itself is still good, and clients treat 401 as "sign in again").
+   */
+  async changeOwnPassword(moderator: Moderator, current: string, next: string, address: string): Promise<Moderator> {
+    const problem = passwordProblem(next);
+    if (problem) throw new AppError('VALIDATION_FAILED', 400, problem.replace(/^password/, 'newPassword'), { field: 'newPassword' });
+    const attempt = await this.throttle.reserve(moderator.email, null, address);
+    if (!(await verifyPassword(moderator.passwordHash, current))) {
+      await this.countFailure(attempt, moderator);
+      throw new AppError('INVALID_CREDENTIALS', 403, 'The current password is wrong', { field: 'currentPassword' });
+    }
+    await this.throttle.succeeded(attempt);
+    if (next === current) throw new AppError('VALIDATION_FAILED', 400, 'newPassword must differ from the current one', { field: 'newPassword' });
+    return this.changePassword(moderator.id, next, { moderatorId: moderator.id, via: 'api' });
+  }
+
+  /** Which of these accounts are locked for anonymous browsers now (the Moderators tab shows it). */
+  lockedEmails(emails: string[]): Promise<Set<string>> {
+    return this.throttle.locked(emails);
+  }
+
+  /** A wrong password: the slow-down, and the audit entry when it just locked the account. */
+  private async countFailure(attempt: Attempt, moderator: Moderator | null): Promise<void> {
+    const lockedNow = await this.throttle.failed(attempt);
+    if (lockedNow && moderator && attempt.bucket === 'account') {
+      const detail = { attempts: this.config.moderatorLockoutAttempts, seconds: this.config.moderatorLockoutSeconds };
+      await this.recordLocked(moderator, detail).catch((err: Error) => this.log.warn({ err: err.message }, 'could not audit a sign-in lock'));
+    }
   }
 }

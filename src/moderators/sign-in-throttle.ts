@@ -122,6 +122,13 @@ export class SignInThrottle {
     await this.commands.moderatorSignInRelease(attempt.bucketKey, attempt.addressKey).catch(() => 0);
   }
 
+  /** The emails whose anonymous bucket is at its limit (sign-in refused); none when Redis does not answer. */
+  async locked(emails: string[]): Promise<Set<string>> {
+    if (!emails.length) return new Set();
+    const counts = await this.redis.mget(...emails.map((e) => this.accountKey(e))).catch(() => [] as (string | null)[]);
+    return new Set(emails.filter((_e, i) => Number(counts[i] ?? 0) >= this.config.moderatorLockoutAttempts));
+  }
+
   /** Unlocks an account: every bucket of it, anonymous and per device. True when one of them was locked. */
   async clear(email: string): Promise<boolean> {
     const keys = [this.accountKey(email)];

@@ -96,7 +96,7 @@ export function sanctionsPanel(commenterId: string, profile: SanctionsProfile | 
   );
 
   const warnId = `warn-${commenterId}`;
-  const message = h('textarea', { id: warnId, maxlength: 500, rows: 2, required: true });
+  const message = keepDraft(h('textarea', { id: warnId, maxlength: 500, rows: 2, required: true }) as HTMLTextAreaElement);
   const warnForm = warnOpen.has(commenterId)
     ? h(
         'form',
@@ -109,6 +109,7 @@ export function sanctionsPanel(commenterId: string, profile: SanctionsProfile | 
             void act(async () => {
               await post(`${path}/warn`, { message: text });
               warnOpen.delete(commenterId);
+              drafts.delete(warnId);
             }, w.warned);
           },
         },
@@ -140,7 +141,7 @@ export function sanctionsPanel(commenterId: string, profile: SanctionsProfile | 
   }, w.warn);
 
   const noteId = `note-${commenterId}`;
-  const noteText = h('textarea', { id: noteId, maxlength: 2000, rows: 2 });
+  const noteText = keepDraft(h('textarea', { id: noteId, maxlength: 2000, rows: 2 }) as HTMLTextAreaElement);
   const noteForm = h(
     'form',
     {
@@ -149,7 +150,10 @@ export function sanctionsPanel(commenterId: string, profile: SanctionsProfile | 
         e.preventDefault();
         const text = noteText.value.trim();
         if (!text) return noteText.focus();
-        void act(() => post(`${path}/notes`, { text }), w.noteAdded);
+        void act(async () => {
+          await post(`${path}/notes`, { text });
+          drafts.delete(noteId);
+        }, w.noteAdded);
       },
     },
     h('label', { for: noteId }, w.noteLabel),
@@ -172,4 +176,13 @@ export function sanctionsPanel(commenterId: string, profile: SanctionsProfile | 
       : h('p', {}, w.none),
     noteForm,
   );
+}
+
+/** Half-typed warnings and notes by field id: the queue redraws its cards (live updates), and a moderator's typing must survive that (renderList keeps the focus). */
+const drafts = new Map<string, string>();
+
+function keepDraft(field: HTMLTextAreaElement): HTMLTextAreaElement {
+  field.value = drafts.get(field.id) ?? '';
+  field.addEventListener('input', () => drafts.set(field.id, field.value));
+  return field;
 }

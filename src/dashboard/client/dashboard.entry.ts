@@ -6,17 +6,21 @@ import { sanctionsPanel, type SanctionsProfile } from './author-sanctions.js';
 import { clear, h } from './dom.js';
 import { highlighted } from './highlight.js';
 import { initialLang, texts, type Lang, type Text } from './i18n.js';
+import { loadModerators, openAccount } from './moderators-view.js';
 import { loadRules } from './rules-view.js';
+import { emptySearch, hasTerms, searchForm, searchPage } from './search-view.js';
 import { formatTime, reasonLabel, reasonName, ruleLabel, ruleName } from './words.js';
 import { QUEUES, REASONS, belongsTo, reportsByReason, shownRevision, toItem, waitingEdit, type Item, type Me, type Queue, type QueueItem } from './model.js';
 
 /** `comment`: one comment, opened from a link (the audit log, #comment/{id}). */
-type View = Queue | 'log' | 'moderators' | 'rules' | 'comment';
+type View = Queue | 'log' | 'moderators' | 'rules' | 'comment' | 'search';
 
 /** The views that are not comment queues. */
-const isQueue = (view: View): view is Queue => view !== 'log' && view !== 'moderators' && view !== 'rules' && view !== 'comment';
+const isQueue = (view: View): view is Queue => view !== 'log' && view !== 'moderators' && view !== 'rules' && view !== 'comment' && view !== 'search';
 /** The views made of comment cards, which the keys act on. */
-const hasCards = (view: View): boolean => isQueue(view) || view === 'comment';
+const hasCards = (view: View): boolean => isQueue(view) || view === 'comment' || view === 'search';
+/** Views whose cards stay on screen, in their new state, when decided (they are no queue a decision leaves). */
+const keepsDecided = (view: View): boolean => view === 'comment' || view === 'search';
 
 const state = {
   lang: initialLang() as Lang,
@@ -37,6 +41,8 @@ const state = {
   openArticle: new Set<string>(),
   articles: new Map<string, ArticleView>(),
   live: false,
+  /** The search form's fields (the `search` view). */
+  search: emptySearch(),
 };
 
 let t: Text = texts(state.lang);
@@ -237,7 +243,7 @@ async function loadView(view: View, append = false): Promise<void> {
     return loadLog(document.getElementById('main')!, { t, stillShown: () => state.view === 'log', statusLabel, handleError, openComment });
   }
   if (view === 'comment') return loadComment(state.commentId!);
-  if (view === 'moderators') return loadModerators();
+  if (view === 'moderators') return loadModerators(document.getElementById('main')!, { t, me: state.me!, stillShown: () => state.view === 'moderators', handleError, announce });
   if (view === 'rules') {
     return loadRules(document.getElementById('main')!, {
       t,
@@ -249,15 +255,19 @@ async function loadView(view: View, append = false): Promise<void> {
       handleError,
     });
   }
+  if (view === 'search' && !hasTerms(state.search)) return;
   try {
-    const page = await get<{ items: unknown[]; nextCursor: string | null; counts?: Record<string, number> }>(
-      `/api/moderation/queue${query({ queue: view, cursor: append ? state.cursor : null })}`,
-    );
+    const cursor = append ? state.cursor : null;
+    const page =
+      view === 'search'
+        ? await searchPage(state.search, cursor)
+        : await get<{ items: unknown[]; nextCursor: string | null; counts?: Record<string, number> }>(`/api/moderation/queue${query({ queue: view, cursor })}`);
     if (state.view !== view) return;
     state.items.push(...(page.items as QueueItem[]).map(toItem));
     state.cursor = page.nextCursor ?? null;
     renderList();
     if (!append) focusCard(0, false);
+    if (view === 'search') announce(t.searchFound(state.items.length, state.cursor !== null));
   } catch (err) {
     handleError(err);
   }
@@ -294,7 +304,9 @@ function render(): void {
     h('span', { id: 'live', class: state.live ? 'live on' : 'live', role: 'status' }, state.live ? t.live : t.offline),
     h('span', { class: 'me' }, me.email),
     h('button', { type: 'button', class: 'link', 'aria-label': t.languageLabel, onclick: () => setLang(state.lang === 'en' ? 'ko' : 'en') }, t.language),
+    h('button', { type: 'button', class: 'link', id: 'open-search', 'aria-keyshortcuts': '/', onclick: () => openSearch() }, t.search),
     h('button', { type: 'button', class: 'link', 'aria-label': t.showKeys, onclick: () => showKeys() }, '?'),
+    h('button', { type: 'button', class: 'link', id: 'open-account', onclick: () => openAccount({ t, me, handleError, announce }) }, t.myAccount),
     h('button', { type: 'button', class: 'link', onclick: () => void signOut() }, t.signOut),
   );
   const nav = h('nav', { 'aria-label': t.queues }, h('ul', { id: 'tabs', class: 'tabs' }));
@@ -334,14 +346,28 @@ function renderTabs(): void {
   );
 }
 
+/** Draws the cards again (live updates do, often); a field the moderator was typing in keeps the focus and the caret. */
 function renderList(): void {
+  const typing = document.activeElement;
+  const field = (typing instanceof HTMLInputElement || typing instanceof HTMLTextAreaElement) && typing.id ? typing : null;
+  const caret = field ? [field.selectionStart, field.selectionEnd] : null;
+  drawList();
+  if (!field || field.isConnected) return;
+  const again = document.getElementById(field.id);
+  if (!(again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement)) return;
+  again.focus();
+  if (caret && caret[0] !== null && caret[1] !== null) again.setSelectionRange(caret[0], caret[1]);
+}
+
+function drawList(): void {
   const main = document.getElementById('main');
   if (!main || !hasCards(state.view)) return;
   clear(main);
-  main.append(h('h2', { id: 'view-title' }, state.view === 'comment' ? t.comment : t[state.view as Queue]));
+  main.append(h('h2', { id: 'view-title' }, state.view === 'comment' ? t.comment : state.view === 'search' ? t.searchTitle : t[state.view as Queue]));
+  if (state.view === 'search') main.append(searchForm(t, state.search, statusLabel, () => void loadView('search')));
   if (state.selected.size) main.append(bulkBar());
   if (!state.items.length) {
-    main.append(h('p', { class: 'empty' }, t.empty));
+    if (state.view !== 'search' || hasTerms(state.search)) main.append(h('p', { class: 'empty' }, state.view === 'search' ? t.searchEmpty : t.empty));
     return;
   }
   main.append(h('ol', { class: 'cards', id: 'cards' }, ...state.items.map((item, i) => card(item, i))));
@@ -365,7 +391,7 @@ function card(item: Item, index: number): HTMLElement {
   const selected = state.selected.has(item.id);
   // A deleted comment (taken back by its author, e.g. while it waited) can never be published again.
   const edit = waitingEdit(item);
-  const reported = state.view === 'reported' || (state.view === 'comment' && c.reportCount > 0);
+  const reported = state.view === 'reported' || (keepsDecided(state.view) && c.reportCount > 0);
   const canApprove = c.status !== 'deleted' && (c.status !== 'published' || reported || edit !== null);
   const canReject = c.status !== 'rejected' && c.status !== 'deleted';
   return h(
@@ -631,7 +657,9 @@ function focusCard(index: number, focus = true): void {
     el.tabIndex = i === state.current ? 0 : -1;
   });
   const el = cards[state.current];
-  if (el && focus) {
+  // A moderator typing in a card (a note, a warning) keeps the keyboard; the keys move between cards only from outside a field.
+  const typing = document.activeElement instanceof HTMLInputElement || document.activeElement instanceof HTMLTextAreaElement;
+  if (el && focus && !typing) {
     el.focus();
     el.scrollIntoView({ block: 'nearest' });
   }
@@ -684,7 +712,7 @@ async function decide(action: 'approve' | 'reject', ids?: string[], reason?: str
       await decideOne(targets[0]!);
       announce(done);
       // A comment opened on its own stays on screen, in its new state.
-      if (state.view === 'comment') await refreshCard(targets[0]!, done);
+      if (keepsDecided(state.view)) await refreshCard(targets[0]!, done);
       else removeItem(targets[0]!);
       return;
     }
@@ -829,6 +857,14 @@ async function openBan(item: Item | undefined): Promise<void> {
   });
 }
 
+/** The search view, its first field focused (the header's button and the key `/`). */
+function openSearch(): void {
+  if (state.view !== 'search') void loadView('search');
+  const input = document.getElementById('search-q') as HTMLInputElement | null;
+  input?.focus();
+  input?.select();
+}
+
 function showKeys(): void {
   if (document.getElementById('keys')) return;
   const d = dialog(t.keysTitle, [
@@ -836,72 +872,6 @@ function showKeys(): void {
     h('button', { type: 'button', onclick: () => d.close() }, t.close),
   ]);
   d.id = 'keys';
-}
-
-// ---------------------------------------------------------------- the audit log and moderators
-
-
-async function loadModerators(): Promise<void> {
-  const main = document.getElementById('main')!;
-  try {
-    const { items: list } = await get<{ items: Array<Record<string, string>> }>('/api/moderation/moderators');
-    if (state.view !== 'moderators') return;
-    clear(main);
-    const email = h('input', { id: 'new-email', type: 'email', required: true });
-    const role = h('select', { id: 'new-role' }, h('option', { value: 'moderator' }, 'moderator'), h('option', { value: 'admin' }, 'admin'));
-    const output = h('p', { role: 'status' });
-    const form = h(
-      'form',
-      { class: 'add-moderator' },
-      h('label', { for: 'new-email' }, t.email),
-      email,
-      h('label', { for: 'new-role' }, t.role),
-      role,
-      h('button', { type: 'submit' }, t.add),
-      output,
-    );
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      try {
-        const created = await post<{ password?: string }>('/api/moderation/moderators', { email: email.value, role: role.value });
-        await loadModerators();
-        if (created.password) document.querySelector('.add-moderator p')!.textContent = `${t.newPassword} ${created.password}`;
-      } catch (err) {
-        handleError(err);
-      }
-    });
-    main.append(
-      h('h2', { id: 'view-title' }, t.moderators),
-      h(
-        'table',
-        { class: 'log' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t.email), h('th', { scope: 'col' }, t.role), h('th', { scope: 'col' }, t.status), h('th', { scope: 'col' }, ''))),
-        h(
-          'tbody',
-          {},
-          ...list.map((m) =>
-            h(
-              'tr',
-              {},
-              h('td', {}, m.email ?? ''),
-              h('td', {}, m.role ?? ''),
-              h('td', {}, m.status ?? ''),
-              h(
-                'td',
-                {},
-                m.id !== state.me?.id
-                  ? h('button', { type: 'button', onclick: () => void post(`/api/moderation/moderators/${m.id}/${m.status === 'disabled' ? 'enable' : 'disable'}`).then(loadModerators, handleError) }, m.status === 'disabled' ? t.enable : t.disable)
-                  : null,
-              ),
-            ),
-          ),
-        ),
-      ),
-      form,
-    );
-  } catch (err) {
-    handleError(err);
-  }
 }
 
 // ---------------------------------------------------------------- keyboard
@@ -931,6 +901,7 @@ document.addEventListener('keydown', (e) => {
   const queueView = hasCards(state.view);
   const key = e.key;
   if (key === '?') showKeys();
+  else if (key === '/') openSearch();
   else if (key === 'g') state.pending = 'go';
   else if (!queueView) return;
   else if (key === 'j') focusCard(state.current + 1);

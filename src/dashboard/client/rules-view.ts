@@ -3,6 +3,7 @@ import { clear, h } from './dom.js';
 import { highlighted } from './highlight.js';
 import type { Text } from './i18n.js';
 import type { Me } from './model.js';
+import { type Draft, rulesForm } from './rules-form.js';
 import { reasonName, ruleLabel, ruleName } from './words.js';
 
 interface RuleSetView {
@@ -18,7 +19,15 @@ interface DryRunReport {
   changes: Array<{ from: string; to: string; count: number }>;
   actual: Record<string, number>;
   draft: Record<string, number>;
-  examples: Array<{ id: string; body: string; from: string; to: string; reason: string | null; findings: Array<{ rule: string; verdict: string; start: number; end: number }> }>;
+  examples: Array<{
+    id: string;
+    body: string;
+    from: string;
+    to: string;
+    reason: string | null;
+    findings: Array<{ rule: string; verdict: string; start: number; end: number; excerpt?: string; builtin?: string }>;
+    prevented?: Array<{ rule: string; word: string; exception: string; builtin: boolean; excerpt: string }>;
+  }>;
   ms: number;
 }
 
@@ -51,15 +60,47 @@ export async function loadRules(main: HTMLElement, ctx: RulesContext): Promise<v
   const error = h('p', { id: 'rules-error', class: 'error', role: 'alert' });
   const comparison = h('section', { id: 'dry-run', class: 'dry-run', 'aria-labelledby': 'dry-run-title', 'aria-busy': 'false' }, h('h3', { id: 'dry-run-title' }, v.comparison), h('p', {}, v.comparisonHint));
 
+  // One draft, two views: the form edits `current` in place; the JSON view is written from it when opened and read back when left.
+  const f = t.rulesForm;
+  let current = structuredClone(active.ruleSet) as Draft;
+  let view: 'form' | 'json' = 'form';
+  const formHost = h('div', { id: 'rules-form-view' }, rulesForm(current, t, admin));
+  const jsonHost = h('div', { id: 'rules-json-view', class: 'rules-json-view', hidden: true }, h('label', { for: 'rules-json' }, v.editorLabel), editor);
+  const viewButtons = {
+    form: h('button', { type: 'button', id: 'rules-show-form', 'aria-pressed': 'true', onclick: () => show('form') }, f.formView),
+    json: h('button', { type: 'button', id: 'rules-show-json', 'aria-pressed': 'false', onclick: () => show('json') }, f.jsonView),
+  };
+  const parseEditor = (prefix: string): Draft | undefined => {
+    try {
+      const parsed: unknown = JSON.parse(editor.value);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Draft;
+      error.textContent = prefix + f.notObject;
+    } catch (err) {
+      error.textContent = prefix + v.notJson + (err as Error).message;
+    }
+    editor.focus();
+    return undefined;
+  };
+  const show = (next: 'form' | 'json') => {
+    if (next === view) return;
+    error.textContent = '';
+    if (next === 'json') editor.value = JSON.stringify(current, null, 2);
+    else {
+      const parsed = parseEditor(f.fixJson);
+      if (!parsed) return;
+      current = parsed;
+      formHost.replaceChildren(rulesForm(current, t, admin));
+    }
+    view = next;
+    formHost.hidden = next !== 'form';
+    jsonHost.hidden = next !== 'json';
+    viewButtons.form.setAttribute('aria-pressed', String(next === 'form'));
+    viewButtons.json.setAttribute('aria-pressed', String(next === 'json'));
+  };
   const draft = (): unknown => {
     error.textContent = '';
-    try {
-      return JSON.parse(editor.value);
-    } catch (err) {
-      error.textContent = v.notJson + (err as Error).message;
-      editor.focus();
-      return undefined;
-    }
+    if (view === 'form') return current;
+    return parseEditor('');
   };
   const showProblem = (err: unknown) => {
     if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') error.textContent = err.message;
@@ -102,8 +143,9 @@ export async function loadRules(main: HTMLElement, ctx: RulesContext): Promise<v
         'section',
         { class: 'rules-editor', 'aria-labelledby': 'rules-version' },
         h('p', { id: 'rules-version', 'data-version': active.version }, v.version(active.version, ctx.formatTime(active.createdAt), by)),
-        h('label', { for: 'rules-json' }, v.editorLabel),
-        editor,
+        h('div', { class: 'view-switch', role: 'group', 'aria-label': f.views }, viewButtons.form, viewButtons.json),
+        formHost,
+        jsonHost,
         error,
         admin
           ? h(
@@ -153,10 +195,20 @@ function renderComparison(section: HTMLElement, report: DryRunReport, ctx: Rules
               h('span', { class: 'change', 'data-reason': e.reason }, `${label(e.from)} → ${label(e.to)}${e.reason ? ` (${reasonName(ctx.t, e.reason)})` : ''}: `),
               h('span', { class: 'body' }, ...highlighted(e.body, e.findings, (rule) => ruleName(ctx.t, rule))),
               e.findings.length ? h('span', { class: 'findings' }, ' — ', ...[...new Set(e.findings.map((f) => f.rule))].flatMap((rule, i) => [i ? ', ' : '', ruleLabel(ctx.t, rule)])) : null,
+              builtinNotes(e, v),
             ),
           ),
         )
       : null,
   ];
   section.replaceChildren(...parts.filter((p): p is Node => p !== null));
+}
+
+/** Which built-in knowledge found a word, and which exception kept one from counting, as sentences. */
+function builtinNotes(e: DryRunReport['examples'][number], v: Text['rulesView']): Node | null {
+  const lines = [
+    ...e.findings.filter((f) => f.builtin).map((f) => h('li', { 'data-builtin': f.builtin! }, v.foundBy(f.excerpt ?? '', v.builtins[f.builtin!] ?? f.builtin!))),
+    ...(e.prevented ?? []).map((p) => h('li', { 'data-prevented': p.builtin ? 'builtin' : 'own' }, v.prevented(p.excerpt, p.exception, p.builtin))),
+  ];
+  return lines.length ? h('ul', { class: 'builtin-notes' }, ...lines) : null;
 }

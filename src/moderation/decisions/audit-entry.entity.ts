@@ -19,6 +19,7 @@ export type AuditAction =
   | 'moderator.disable'
   | 'moderator.enable'
   | 'moderator.locked'
+  | 'moderator.password_change'
   | 'moderator.reset_password'
   | 'moderator.role'
   | 'moderator.unlock'
