@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { AuthModule } from './auth/auth.module.js';
 import { EmulatorModule } from './auth/emulator/emulator.module.js';
 import { AppConfig } from './config.js';
+import { LogFlusher } from './logger.js';
 import { DatabaseModule } from './db/database.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DemoModule } from './demo/demo.module.js';
@@ -23,7 +24,7 @@ class AppConfigModule {
     return {
       module: AppConfigModule,
       imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: true, load: [() => ({ app: config })] })],
-      providers: [{ provide: AppConfig, useValue: config }],
+      providers: [{ provide: AppConfig, useValue: config }, LogFlusher],
       exports: [AppConfig],
     };
   }

@@ -1,12 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { LoggerService } from '@nestjs/common';
+import { Injectable, type LoggerService, type OnApplicationShutdown } from '@nestjs/common';
 import { pino, type Logger, type Level } from 'pino';
 
 /** The logger of the request being handled, so every line logged during a request carries its id. */
 export const requestLogger = new AsyncLocalStorage<Logger>();
 
+/** The process's root loggers, flushed before a shutdown signal ends it (LogFlusher). */
+const roots = new Set<Logger>();
+
 export function createRootLogger(level: Level | 'silent', name = 'comments'): Logger {
-  return pino({
+  const logger = pino({
     level,
     base: { service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -15,6 +18,20 @@ export function createRootLogger(level: Level | 'silent', name = 'comments'): Lo
       censor: '[redacted]',
     },
   });
+  roots.add(logger);
+  return logger;
+}
+
+/**
+ * The last hook of a shutdown: writes out what the loggers still hold. pino writes stdout
+ * asynchronously, and Nest ends a signalled process by raising the signal again, which skips the
+ * 'exit' handlers that would otherwise flush: the "stopped" lines could be lost.
+ */
+@Injectable()
+export class LogFlusher implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...roots].map((logger) => new Promise<void>((resolve) => logger.flush(() => resolve()))));
+  }
 }
 
 /** Nest's LoggerService on top of pino: JSON lines, bound to the current request when there is one. */
