@@ -13,7 +13,7 @@
 // Prints one JSON document. Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50),
 // BENCH_READERS (400), TEST_POSTGRES_URL, TEST_REDIS_URL; BENCH_ONLY=post skips 1-2, BENCH_ONLY=read runs only 1-2 (the counts included); BENCH_PROFILE=dir writes CPU profiles;
 // BENCH_ONLY=reactions runs only the reaction phases (reactions.phases.mjs; BENCH_STREAMS, 10,000 live readers;
-// BENCH_DATABASE=sqlite runs them on SQLite);
+// BENCH_DATABASE=sqlite runs them on SQLite; BENCH_LOADGEN=wrk sends the reactions with wrk instead of autocannon);
 // BENCH_NODE_FLAGS replaces the Node.js flags of `npm start` (e.g. "" for Node's defaults);
 // BENCH_POST_CONNECTIONS (200) is the connections of the POST phases, BENCH_CONNECTIONS (50) of the reads.
 import { spawn } from 'node:child_process';
@@ -139,13 +139,20 @@ function cpuMs(match) {
   return ticks * 10; // USER_HZ is 100 on Linux
 }
 
+/** CPU time (ms) of this process's ended children (cutime + cstime in /proc/self/stat). */
+function childrenCpuMs() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10; // clock ticks of 10 ms
+}
+
 function cpuSnapshot(api, worker) {
   return {
     api: cpuMs((pid) => pid === api.pid),
     worker: cpuMs((pid) => pid === worker.pid),
     postgres: cpuMs((_, comm) => comm === 'postgres'),
     redis: cpuMs((_, comm) => comm.startsWith('redis-server')),
-    loadGenerator: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+    // This process, plus the children it has waited for (wrk, with BENCH_LOADGEN=wrk).
+    loadGenerator: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000) + childrenCpuMs(),
   };
 }
 
@@ -337,7 +344,7 @@ async function main() {
       // Readers 0–19 wrote those comments: the reactions come from the others.
       const reactors = tokens.slice(20);
       await run({ url: `${BASE}/health/live`, duration: 2 });
-      const accepted = await reactionsAccepted({ run, connections: POST_CONNECTIONS, tokens: reactors, commentIds, measured, perAccepted, summary, seconds: SECONDS });
+      const accepted = await reactionsAccepted({ run, base: BASE, connections: POST_CONNECTIONS, tokens: reactors, commentIds, measured, perAccepted, summary, seconds: SECONDS });
       process.stderr.write(`reactions accepted: ${JSON.stringify(accepted)}\n`);
       // A comment nobody has reacted to yet (so each round's likes count is new), on an article of its own.
       const liveArticle = 'bench-live-reactions';

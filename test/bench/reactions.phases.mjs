@@ -6,7 +6,11 @@
 //   R2. fan-out: 10,000 readers stream the article (GET …/events, raw sockets), one reaction at a
 //       time a second and a half apart (so none is coalesced); the time from the PUT's 200 to each
 //       stream's `reactions` event.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -15,7 +19,7 @@ function percentile(sorted, p) {
 }
 
 /** R1. `tokens`: readers who wrote none of `commentIds`. */
-export async function reactionsAccepted({ run, connections, tokens, commentIds, measured, perAccepted, summary, seconds }) {
+export async function reactionsAccepted({ run, base, connections, tokens, commentIds, measured, perAccepted, summary, seconds }) {
   const readers = tokens.slice(0, 200);
   const pairs = readers.length * commentIds.length;
   // Each (reader, comment) pair once per pass: the first pass likes, then each pass switches. The
@@ -31,19 +35,79 @@ export async function reactionsAccepted({ run, connections, tokens, commentIds, 
     };
   });
   let n = 0;
+  const generator = process.env.BENCH_LOADGEN === 'wrk' ? 'wrk' : 'autocannon';
   const result = await measured(() =>
-    run({
-      connections,
-      requests: [{ method: 'PUT', setupRequest: (request) => Object.assign(request, prepared[n++ % prepared.length]) }],
-    }),
+    generator === 'wrk'
+      ? runWrk({ base, connections, seconds, prepared })
+      : run({
+          connections,
+          requests: [{ method: 'PUT', setupRequest: (request) => Object.assign(request, prepared[n++ % prepared.length]) }],
+        }),
   );
   return {
+    loadGenerator: generator,
     ...summary(result.result),
     acceptedPerSecond: Math.round(result.result['2xx'] / seconds),
     readers: readers.length,
     comments: commentIds.length,
     perAccepted: perAccepted(result),
   };
+}
+
+/**
+ * The same requests sent by wrk (BENCH_LOADGEN=wrk, Debian package `wrk`): a C load generator that
+ * costs the two shared cores a fraction of autocannon's ~55 µs a request, so more of them is the
+ * service's. One thread, so the prepared requests go out in order, each once per round. Returns
+ * what `summary` and `perAccepted` read of an autocannon result.
+ */
+async function runWrk({ base, connections, seconds, prepared }) {
+  const host = new URL(base).host;
+  const raw = prepared.map(
+    (r) =>
+      `${r.method} ${r.path} HTTP/1.1\r\nHost: ${host}\r\n` +
+      Object.entries(r.headers).map(([name, value]) => `${name}: ${value}\r\n`).join('') +
+      `Content-Length: ${r.body.length}\r\n\r\n${r.body.toString('latin1')}`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'bench-wrk-'));
+  const script = join(dir, 'reactions.lua');
+  // JSON string literals are Lua string literals too for this ASCII text.
+  writeFileSync(
+    script,
+    `local requests = {${raw.map((text) => JSON.stringify(text)).join(',\n')}}
+local i = 0
+request = function()
+  i = i + 1
+  if i > #requests then i = 1 end
+  return requests[i]
+end
+done = function(summary, latency)
+  io.write(string.format('WRK {"requests":%d,"durationUs":%d,"status":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"p50":%d,"p99":%d}\\n',
+    summary.requests, summary.duration, summary.errors.status, summary.errors.connect, summary.errors.read,
+    summary.errors.write, summary.errors.timeout, latency:percentile(50), latency:percentile(99)))
+end
+`,
+  );
+  try {
+    const stdout = await new Promise((resolve, reject) =>
+      execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, base], { maxBuffer: 1 << 20 }, (err, out, errOut) =>
+        err ? reject(new Error(`wrk failed (apt-get install wrk): ${err.message}`)) : resolve(out + errOut),
+      ),
+    );
+    const line = /^WRK (.*)$/m.exec(stdout);
+    if (!line) throw new Error(`wrk printed no figures:\n${stdout}`);
+    const figures = JSON.parse(line[1]);
+    const elapsed = figures.durationUs / 1e6;
+    const socketErrors = figures.connect + figures.read + figures.write + figures.timeout;
+    return {
+      '2xx': figures.requests - figures.status,
+      non2xx: figures.status,
+      errors: socketErrors,
+      requests: { average: figures.requests / elapsed, total: figures.requests },
+      latency: { p50: figures.p50 / 1000, p99: figures.p99 / 1000 },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Opens one raw SSE connection; resolves once the stream has started. Records every `reactions` event's likes and arrival. */
