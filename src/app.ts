@@ -19,9 +19,12 @@ import { fastifyTrustProxy } from './common/client-address.js';
 import { securityHeaders } from './common/security-headers.js';
 import { refuseRepeatedQueryParameters } from './common/query-params.js';
 import { answerClientError } from './common/client-error.js';
+import { serveFavicon } from './common/favicon.js';
 import { AllExceptionsFilter, sendError, sendFrameworkError } from './errors.js';
 import { ModeratorResolver, assertAdmin } from './moderators/moderator.guard.js';
+import { ModeratorsService } from './moderators/moderators.service.js';
 import { PinoNestLogger, requestLogger } from './logger.js';
+import { HttpMetrics, recordHttpMetrics } from './metrics/http-metrics.js';
 import { REDIS } from './redis/redis.module.js';
 
 const BODY_LIMIT = 16 * 1024;
@@ -118,12 +121,15 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
       sendFrameworkError(reply, error);
     },
   });
+  const nestLogger = new PinoNestLogger(logger);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: new PinoNestLogger(logger),
+    logger: nestLogger,
     bufferLogs: false,
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // First, so that every route registered from here on (all of Nest's, at init) is measured.
+  recordHttpMetrics(fastify, app.get(HttpMetrics));
   const adminsOnly = adminsBeforeTheBody(app.get(ModeratorResolver));
   fastify.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/moderation/rules')) return;
@@ -137,6 +143,12 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     done();
   });
   refuseRepeatedQueryParameters(fastify);
+  serveFavicon(fastify);
+  const moderators = app.get(ModeratorsService);
+  fastify.addHook('onListen', (done) => {
+    moderators.announceFirstAdmin();
+    done();
+  });
   if (config.logRequestContext) {
     // Node 20's AsyncLocalStorage turns on promise hooks for the whole process: opt-in.
     fastify.addHook('preHandler', (request, _reply, done) => {
@@ -180,6 +192,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   }
 
   await app.init();
+  logger.info(...nestLogger.startupSummary());
   await fastify.ready();
   return app;
 }

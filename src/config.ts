@@ -10,6 +10,8 @@ import { EMULATOR_FACEBOOK, EMULATOR_TWITTER, emulatorEndpoints } from './auth/e
 /** A configuration problem found at start: printed as one line, then the process exits 1. */
 export class ConfigError extends Error {}
 
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
 const DEFAULT_TWITTER = {
   requestTokenUrl: 'https://api.twitter.com/oauth/request_token',
   accessTokenUrl: 'https://api.twitter.com/oauth/access_token',
@@ -81,8 +83,8 @@ const envSchema = z.object({
   REDIS_URL: optionalText.pipe(
     z
       .string()
-      .refine((v) => /^rediss?:\/\//.test(v) && URL.canParse(v), 'a redis:// or rediss:// URL')
-      .default('redis://127.0.0.1:6379'),
+      .refine((v) => v === 'embedded' || (/^rediss?:\/\//.test(v) && URL.canParse(v)), 'a redis:// or rediss:// URL, or embedded')
+      .optional(),
   ),
   AUTH_SECRET: optionalText,
   AUTH_TOKEN_TTL: positiveInt(3600),
@@ -212,7 +214,13 @@ export class AppConfig {
   databaseUrl?: string;
   dataDir!: string;
   sqlitePath!: string;
+  /** Where Redis is. With REDIS_URL=embedded, empty until the entrypoint has started the private one. */
   redisUrl!: string;
+  /**
+   * REDIS_URL as given: a URL; `embedded`, a private redis-server (never in production); or unset, the
+   * default address, in development a private redis-server when nothing answers there.
+   */
+  redisSetting!: 'url' | 'embedded' | 'unset';
   authSecret!: string;
   authTokenTtlSeconds!: number;
   sessionTtlSeconds!: number;
@@ -348,6 +356,10 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
   requirePair('TWITTER_CONSUMER_KEY', env.TWITTER_CONSUMER_KEY, 'TWITTER_CONSUMER_SECRET', env.TWITTER_CONSUMER_SECRET);
   requirePair('FACEBOOK_APP_ID', env.FACEBOOK_APP_ID, 'FACEBOOK_APP_SECRET', env.FACEBOOK_APP_SECRET);
 
+  if (env.REDIS_URL === 'embedded' && env.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: REDIS_URL=embedded is refused when NODE_ENV=production (a private Redis is for development): set a redis:// URL');
+  }
+
   const hasRealCredentials = Boolean(env.TWITTER_CONSUMER_KEY || env.FACEBOOK_APP_ID);
   if (env.SIGNIN_EMULATOR === 'on' && env.NODE_ENV === 'production') {
     throw new ConfigError('Invalid configuration: SIGNIN_EMULATOR=on is refused when NODE_ENV=production (the emulator signs anyone in)');
@@ -417,7 +429,8 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     databaseUrl: env.DATABASE_URL,
     dataDir,
     sqlitePath: join(dataDir, 'comments.sqlite'),
-    redisUrl: env.REDIS_URL,
+    redisUrl: env.REDIS_URL === 'embedded' ? '' : (env.REDIS_URL ?? DEFAULT_REDIS_URL),
+    redisSetting: env.REDIS_URL === undefined ? 'unset' : env.REDIS_URL === 'embedded' ? 'embedded' : 'url',
     authSecret,
     authTokenTtlSeconds: env.AUTH_TOKEN_TTL,
     sessionTtlSeconds: env.SESSION_TTL,

@@ -34,13 +34,32 @@ export class LogFlusher implements OnApplicationShutdown {
   }
 }
 
+/**
+ * Nest's own start-up narration (a line per module, per controller and per route: over a hundred),
+ * written at debug rather than info; `startupSummary` says it in one line.
+ */
+const NARRATING_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
 /** Nest's LoggerService on top of pino: JSON lines, bound to the current request when there is one. */
 export class PinoNestLogger implements LoggerService {
+  private readonly mapped = { routes: 0, controllers: 0 };
+
   constructor(private readonly root: Logger) {}
+
+  /** What Nest mapped, as one line for the info log (call it after `app.init()`). */
+  startupSummary(): [{ routes: number; controllers: number }, string] {
+    const { routes, controllers } = this.mapped;
+    return [{ routes, controllers }, `mapped ${routes} routes in ${controllers} controllers (LOG_LEVEL=debug lists them)`];
+  }
 
   private write(level: Level, message: unknown, params: unknown[]): void {
     const logger = requestLogger.getStore() ?? this.root;
     const context = typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
+    if (level === 'info' && context && NARRATING_CONTEXTS.has(context)) {
+      if (context === 'RouterExplorer') this.mapped.routes++;
+      else if (context === 'RoutesResolver') this.mapped.controllers++;
+      level = 'debug';
+    }
     if (message instanceof Error) {
       logger[level]({ context, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {

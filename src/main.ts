@@ -1,14 +1,14 @@
 import 'reflect-metadata';
 import { createApp } from './app.js';
-import { configOrExit, exitWith, keepRunningOnStrayRejections } from './bootstrap.js';
+import { chooseRedis, configOrExit, exitWith, keepRunningOnStrayRejections } from './bootstrap.js';
 import { createRootLogger } from './logger.js';
-import { assertRedisReachable } from './redis/redis.module.js';
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  await assertRedisReachable(config.redisUrl).catch((err: Error) => exitWith(err.message));
+  const redisLine = await chooseRedis(config, { startPrivate: true }).catch((err: Error) => exitWith(err.message));
   const logger = createRootLogger(config.logLevel);
   keepRunningOnStrayRejections(logger);
+  if (redisLine) logger.info(redisLine);
   const app = await createApp(config, logger).catch((err: Error) => exitWith(`Could not start: ${err.message}`));
   await app
     .listen({ port: config.port, host: config.host })

@@ -4,18 +4,20 @@ import { NestFactory } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from './app.module.js';
-import { configOrExit, exitWith, keepRunningOnStrayRejections } from './bootstrap.js';
+import { chooseRedis, configOrExit, exitWith, keepRunningOnStrayRejections } from './bootstrap.js';
 import { PinoNestLogger, createRootLogger } from './logger.js';
-import { REDIS, assertRedisReachable } from './redis/redis.module.js';
+import { REDIS } from './redis/redis.module.js';
 
 const HEARTBEAT_MS = 10_000;
 
 /** The queue worker: the same modules as the API, no HTTP listener. */
 async function main(): Promise<void> {
   const config = configOrExit({ servesHttp: false });
-  await assertRedisReachable(config.redisUrl).catch((err: Error) => exitWith(err.message));
+  // A private Redis is the API's to start: the worker only joins one (see chooseRedis).
+  const redisLine = await chooseRedis(config, { startPrivate: false }).catch((err: Error) => exitWith(err.message));
   const logger = createRootLogger(config.logLevel, 'comments-worker');
   keepRunningOnStrayRejections(logger);
+  if (redisLine) logger.info(redisLine);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,

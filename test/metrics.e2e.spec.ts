@@ -96,3 +96,52 @@ describe('GET /metrics without METRICS_TOKEN', () => {
     }
   });
 });
+
+describe('HTTP figures in /metrics', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('sqlite');
+  });
+  afterAll(() => t.close());
+
+  const scrape = async () => (await fetch(`${t.url}/metrics`)).text();
+
+  test('requests are counted and timed by method, route pattern and status; a 404 as "unmatched", never by its URL', async () => {
+    const article = `http-metrics-${Date.now()}`;
+    for (let i = 0; i < 3; i++) expect((await fetch(`${t.url}/api/articles/${article}-${i}/comments`)).status).toBe(200);
+    expect((await fetch(`${t.url}/health/live`, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${t.url}/api/comments/not-a-comment-id`)).status).toBeGreaterThanOrEqual(400);
+    for (const path of [`/no-such-page-${article}`, `/another/${article}`]) expect((await fetch(`${t.url}${path}`)).status).toBe(404);
+
+    const text = await scrape();
+    const list = { method: 'GET', route: '/api/articles/:articleId/comments', status: '200' };
+    expect(sample(text, 'comments_http_requests_total', list)).toBe(3);
+    expect(sample(text, 'comments_http_request_duration_seconds_count', list)).toBe(3);
+    expect(sample(text, 'comments_http_request_duration_seconds_bucket', { ...list, le: '+Inf' })).toBe(3);
+    expect(sample(text, 'comments_http_request_duration_seconds_sum', list)).toBeGreaterThan(0);
+    expect(sample(text, 'comments_http_requests_total', { method: 'HEAD', route: '/health/live', status: '200' })).toBe(1);
+    expect(text).toMatch(/comments_http_requests_total\{method="GET",route="\/api\/comments\/:id",status="4\d\d"\} 1\n/);
+    expect(sample(text, 'comments_http_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBe(2);
+    expect(text).not.toContain(article);
+    // buckets are cumulative and end at the count
+    const buckets = text.split('\n').filter((l) => l.startsWith('comments_http_request_duration_seconds_bucket{method="GET",route="/api/articles/:articleId/comments",status="200"'));
+    const values = buckets.map((l) => Number(l.split(' ').at(-1)));
+    expect(values).toHaveLength(15);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(values.at(-1)).toBe(3);
+  });
+
+  test('a server-sent stream is not counted, though its route is when it answers JSON', async () => {
+    const { CommentStream } = await import('../src/comments/comment-stream.js');
+    const article = `http-metrics-stream-${Date.now()}`;
+    const events = await fetch(`${t.url}/api/articles/${article}/events`);
+    expect(events.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    t.app.get(CommentStream).onModuleDestroy(); // the server ends its streams (as at shutdown): the response finishes
+    await events.text();
+    expect((await fetch(`${t.url}/api/articles/${'x'.repeat(300)}/events`)).status).toBe(400);
+
+    const text = await scrape();
+    expect(sample(text, 'comments_http_requests_total', { route: '/api/articles/:articleId/events', status: '400' })).toBe(1);
+    expect(sample(text, 'comments_http_requests_total', { route: '/api/articles/:articleId/events', status: '200' })).toBeUndefined();
+  });
+});

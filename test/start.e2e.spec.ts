@@ -114,3 +114,64 @@ describe('start-up checks', () => {
     }
   });
 });
+
+describe('what a start prints', () => {
+  /** Starts an entrypoint, waits for `readyText` on stdout, stops it, and hands back both streams. */
+  async function startAndStop(entry: string, env: Record<string, string>, readyText: string): Promise<{ stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH!, REDIS_URL: 'redis://127.0.0.1:6379/9', ...env }, cwd: mkdtempSync(join(tmpdir(), 'comments-cwd-')) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const closed = new Promise((resolve) => child.once('close', resolve));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!stdout.includes(readyText)) {
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no "${readyText}": ${stdout}${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await closed;
+    }
+    return { stdout, stderr };
+  }
+
+  const jsonLines = (stdout: string) => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string; context?: string });
+
+  test('a first start: a handful of info lines, and the generated admin password as a plain block on stderr; the next start: no block', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'comments-start-'));
+    const env = { DATA_DIR: dataDir, PORT: String(await freePort()) };
+    const first = await startAndStop(main, env, 'comments service listening');
+
+    const lines = jsonLines(first.stdout);
+    const info = lines.filter((l) => l.level === 30);
+    expect(info.length).toBeLessThanOrEqual(10);
+    expect(lines.some((l) => ['RouterExplorer', 'RoutesResolver', 'InstanceLoader'].includes(l.context ?? ''))).toBe(false); // debug is off
+    expect(info.map((l) => l.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/^mapped \d{2,} routes in \d+ controllers/)]));
+
+    const logged = lines.find((l) => l.msg.startsWith('No admin existed'))!;
+    const password = /generated password (\S+)/.exec(logged.msg)![1]!;
+    const block = first.stderr.split('\n');
+    const at = block.findIndex((l) => l.includes('No admin existed: created admin@localhost'));
+    expect(block[at - 1]).toMatch(/^={60,}$/);
+    expect(block[at + 1]!.startsWith(` Password: ${password} `)).toBe(true);
+
+    const again = await startAndStop(main, env, 'comments service listening');
+    expect(again.stderr).not.toContain('No admin existed');
+    expect(again.stderr).not.toContain(password);
+  }, 60_000);
+
+  test('an admin password from MODERATOR_ADMIN_PASSWORD is never echoed; the worker prints no admin block', async () => {
+    const password = 'set-by-the-operator-0123';
+    const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'comments-start-')), PORT: String(await freePort()), MODERATOR_ADMIN_PASSWORD: password };
+    const api = await startAndStop(main, env, 'comments service listening');
+    expect(api.stdout).toContain('admin created from MODERATOR_ADMIN_EMAIL / MODERATOR_ADMIN_PASSWORD');
+    expect(api.stdout + api.stderr).not.toContain(password);
+    expect(api.stderr).not.toContain('No admin existed');
+
+    const worker = await startAndStop(join(process.cwd(), 'dist/worker.js'), { DATA_DIR: mkdtempSync(join(tmpdir(), 'comments-start-')) }, 'worker started');
+    expect(worker.stdout + worker.stderr).not.toContain('No admin existed');
+    expect(jsonLines(worker.stdout).filter((l) => l.level === 30).length).toBeLessThanOrEqual(6);
+  }, 60_000);
+});

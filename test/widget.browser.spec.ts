@@ -346,8 +346,12 @@ describe('comment widget in Chromium with third-party cookies blocked', () => {
 
   test('a site not in ALLOWED_ORIGINS cannot frame the widget', async () => {
     const page = await context.newPage();
-    // Through embed.js: the service answers with a refusal, and the policy forbids the frame anyway.
-    const [refused] = await Promise.all([page.waitForResponse((r) => r.url().startsWith(`${t.url}/widget?`)), page.goto(`${otherUrl}/article/story-1`)]);
+    // Through embed.js: the service's check refuses, and the box says so instead of making a frame.
+    await page.goto(`${otherUrl}/article/story-1`);
+    await page.getByText('Comments cannot be shown on this site.').waitFor();
+    expect(await page.locator('iframe').count()).toBe(0);
+    // The widget page itself answers with a refusal, and the policy forbids the frame anyway.
+    const refused = await page.request.get(`${t.url}/widget?articleId=story-1&host=${encodeURIComponent(otherUrl)}`);
     expect(refused.status()).toBe(403);
     const csp = refused.headers()['content-security-policy']!;
     expect(csp).toMatch(/frame-ancestors /);

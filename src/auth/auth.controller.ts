@@ -11,7 +11,7 @@ import type { Provider } from './commenter.entity.js';
 import { safeReturnTo } from './return-to.js';
 import { SignInGuard, languageOf, type SignInOutcome } from './sign-in.guard.js';
 import { TokensService } from './tokens.service.js';
-import { assertTrustedOrigin } from './trusted-origin.js';
+import { assertTrustedOrigin, ownOrigin } from './trusted-origin.js';
 import './session.types.js';
 import { SESSION_COOKIE } from './session.cookie.js';
 
@@ -134,7 +134,7 @@ export class AuthController {
     if (!outcome.ok) {
       this.log.warn({ provider, reason: outcome.reason, detail: outcome.detail }, 'sign-in failed');
       const html = flow?.popup
-        ? popupResultPage(lang, { type: 'comments:auth', ok: false, reason: outcome.reason }, this.config.publicOrigin, returnTo)
+        ? popupResultPage(lang, { type: 'comments:auth', ok: false, reason: outcome.reason }, ownOrigin(request, this.config), returnTo)
         : failurePage(lang, outcome.reason, returnTo);
       await reply.code(FAILURE_STATUS[outcome.reason]).type('text/html; charset=utf-8').send(html);
       return;
@@ -152,6 +152,6 @@ export class AuthController {
     }
     const issued = await this.tokens.issue(commenter.id, 'commenter');
     const message = { type: 'comments:auth' as const, ok: true, commenter: toCommenterView(commenter), ...issued };
-    await reply.type('text/html; charset=utf-8').send(popupResultPage(lang, message, this.config.publicOrigin, returnTo));
+    await reply.type('text/html; charset=utf-8').send(popupResultPage(lang, message, ownOrigin(request, this.config), returnTo));
   }
 }

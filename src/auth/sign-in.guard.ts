@@ -14,6 +14,7 @@ import { pickLanguage } from '../common/language.js';
 import { passportResponse, type PassportResponse } from './passport-fastify.js';
 import { RETURN_TO_MAX_LENGTH, safeReturnTo } from './return-to.js';
 import { SIGN_IN_FLOW_TTL_SECONDS, signInUnavailable } from './session.store.js';
+import { ownOrigin } from './trusted-origin.js';
 
 /** What the callback handler receives on `request.signIn`. */
 export type SignInOutcome = { ok: true; profile: ProviderProfile } | { ok: false; reason: SignInFailure; detail: string };
@@ -52,6 +53,19 @@ function isGenuineCallback(provider: Provider, query: Record<string, string | un
   if (query.denied) return true;
   const pending = (request.session as unknown as Record<string, { oauth_token?: string } | undefined>)[TWITTER_SESSION_KEY];
   return Boolean(query.oauth_token && query.oauth_verifier && pending?.oauth_token === query.oauth_token);
+}
+
+/**
+ * The emulator is this very service. A sign-in started at another address than PUBLIC_URL's
+ * (development: 127.0.0.1 while PUBLIC_URL says localhost) is sent to the consent page at that
+ * address too: its form, and the redirect back that browsers check against its form-action 'self',
+ * stay on one origin.
+ */
+function emulatorAt(self: string, publicOrigin: string, response: PassportResponse): void {
+  const setHeader = response.setHeader.bind(response);
+  const emulator = `${publicOrigin}/_emulator/`;
+  response.setHeader = (name, value) =>
+    setHeader(name, name.toLowerCase() === 'location' && typeof value === 'string' && value.startsWith(emulator) ? self + value.slice(publicOrigin.length) : value);
 }
 
 /**
@@ -100,6 +114,8 @@ export function SignInGuard(provider: Provider, phase: 'start' | 'callback'): Ty
         return true;
       }
       const response = passportResponse(context.switchToHttp().getResponse<FastifyReply>());
+      const self = ownOrigin(request, this.config);
+      if (this.config.emulator && self !== this.config.publicOrigin) emulatorAt(self, this.config.publicOrigin, response);
       responses.set(request, response);
       const answered = await Promise.race([super.canActivate(context), response.ended.then(() => 'answered' as const)]);
       if (answered === 'answered') throw new ResponseAlreadySent(); // passport redirected to the provider
@@ -125,8 +141,11 @@ export function SignInGuard(provider: Provider, phase: 'start' | 'callback'): Ty
       return responses.get(context.switchToHttp().getRequest<FastifyRequest>())!;
     }
 
-    override getAuthenticateOptions(): { session: false } {
-      return { session: false };
+    override getAuthenticateOptions(context: ExecutionContext): { session: false; callbackURL?: string } {
+      // In development the popup may have opened at 127.0.0.1 or a LAN address: the provider must send
+      // the reader back there, where the flow's session cookie is. Production: always PUBLIC_URL's.
+      const self = ownOrigin(context.switchToHttp().getRequest<FastifyRequest>(), this.config);
+      return self === this.config.publicOrigin ? { session: false } : { session: false, callbackURL: `${self}/auth/${provider}/callback` };
     }
 
     override handleRequest<T>(err: unknown, user: unknown, _info: unknown, context: ExecutionContext, status?: unknown): T {

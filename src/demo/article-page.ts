@@ -60,7 +60,21 @@ footer a{color:#fff}
 .demo-note{background:#fff8e1;border:1px solid #f0d98c;padding:.6rem .8rem;font:13px/1.5 -apple-system,"Segoe UI",sans-serif;margin-bottom:1.5rem}
 `;
 
-export function articlePage(options: { publicUrl: string; lang: 'ko' | 'en' | null; emulator: boolean; apiDocs: boolean }): string {
+export interface ArticlePageOptions {
+  /** Where the page embeds the widget from: the address it was opened at (PUBLIC_URL in production). */
+  serviceUrl: string;
+  lang: 'ko' | 'en' | null;
+  emulator: boolean;
+  apiDocs: boolean;
+  /** Set when sign-in cannot come back to this address: what PUBLIC_URL is, and what it would need to be. */
+  publicUrlNeeded: { current: string; needed: string } | null;
+}
+
+function signInNote(hint: { current: string; needed: string }): string {
+  return `<p class="demo-note" id="public-url-hint">Signing in works at <code>${escapeHtml(hint.current)}</code> (<code>PUBLIC_URL</code>), not from this address: open the page there, or start the service with <code>PUBLIC_URL=${escapeHtml(hint.needed)}</code> to sign in from here.</p>`;
+}
+
+export function articlePage(options: ArticlePageOptions): string {
   const a = DEMO_ARTICLE;
   const langAttr = options.lang ? ` data-lang="${options.lang}"` : '';
   return htmlPage({
@@ -85,9 +99,10 @@ export function articlePage(options: { publicUrl: string; lang: 'ko' | 'en' | nu
 ${a.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 </article>
 <section class="comments" aria-label="Comments">
+${options.publicUrlNeeded ? signInNote(options.publicUrlNeeded) : ''}
 ${options.emulator ? '<p class="demo-note">Demo: “Log in” opens the local sign-in emulator: pick any name. Comments go through automatic moderation; some wait for an editor at <a href="/moderation">/moderation</a>.</p>' : ''}
-<div data-comments data-article-id="${escapeHtml(a.id)}" data-article-url="${escapeHtml(options.publicUrl + '/')}" data-article-title="${escapeHtml(a.headline)}"${langAttr}></div>
-<script src="${escapeHtml(options.publicUrl)}/embed.js" async></script>
+<div data-comments data-article-id="${escapeHtml(a.id)}" data-article-url="${escapeHtml(options.serviceUrl + '/')}" data-article-title="${escapeHtml(a.headline)}"${langAttr}></div>
+<script src="${escapeHtml(options.serviceUrl)}/embed.js" async></script>
 </section>
 </main>
 <aside aria-label="Most read">

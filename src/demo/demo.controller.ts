@@ -1,5 +1,8 @@
-import { Controller, Get, Header, Query } from '@nestjs/common';
+import { Controller, Get, Header, Query, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { sameHost } from '../auth/emulator/emulator.credentials.js';
+import { ownOrigin } from '../auth/trusted-origin.js';
 import { AppConfig } from '../config.js';
 import { articlePage, standardsPage } from './article-page.js';
 
@@ -12,13 +15,26 @@ export class DemoController {
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
-  home(@Query('lang') lang: string | undefined): string {
+  home(@Query('lang') lang: string | undefined, @Req() request: FastifyRequest): string {
+    // Opened at 127.0.0.1 or a LAN address in development, the page embeds the widget from there (see ownOrigin).
+    const self = ownOrigin(request, this.config);
+    const serviceUrl = self === this.config.publicOrigin ? this.config.publicUrl : self;
     return articlePage({
-      publicUrl: this.config.publicUrl,
+      serviceUrl,
       lang: lang === 'ko' || lang === 'en' ? lang : null,
       emulator: this.config.emulator,
       apiDocs: this.config.apiDocs,
+      publicUrlNeeded: this.signsInAt(self) ? null : { current: this.config.publicUrl, needed: self },
     });
+  }
+
+  /**
+   * Sign-in comes back to the address it started at. The emulator accepts that when it is PUBLIC_URL's
+   * host or both are loopback names; real providers only know the callback URLs under PUBLIC_URL.
+   */
+  private signsInAt(origin: string): boolean {
+    if (origin === this.config.publicOrigin) return true;
+    return this.config.emulator && sameHost(new URL(origin).hostname, new URL(this.config.publicOrigin).hostname);
   }
 }
 

@@ -21,6 +21,16 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /** The path probes and people try first: the same answer as /health/ready. */
+  @Get()
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'Same as /health/ready: the database and Redis answer' })
+  @ApiOkResponse({ description: '{status: "ok", checks: {database: "up", redis: "up"}}' })
+  @ApiServiceUnavailableResponse({ type: ErrorDto, description: 'NOT_READY, naming what is down' })
+  check(): Promise<{ status: 'ok'; checks: Record<string, string> }> {
+    return this.ready();
+  }
+
   @Get('ready')
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'The database and Redis answer' })

@@ -5,6 +5,8 @@ import type { Repository } from 'typeorm';
 import { Comment } from '../comments/comment.entity.js';
 import { ModerationQueue } from '../moderation/worker/moderation.queue.js';
 import { DecisionStats, WAIT_BUCKETS, type StatsSnapshot } from './decision-stats.js';
+import { histogramSamples, registerComputedMetric } from './exposition.js';
+import { HttpMetrics } from './http-metrics.js';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'] as const;
 const STATUS_COUNT_TTL_MS = 15_000;
@@ -26,7 +28,7 @@ function memo<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
  * The Prometheus registry of this API process. Figures that belong to the whole deployment
  * (queue depth, comments by status, decisions, waiting times, job failures) are read from Redis
  * and the database at scrape time, so every replica reports the same totals; the process metrics
- * (memory, event loop, …) are this process's own.
+ * (memory, event loop, …) and the HTTP requests it answered are this process's own.
  */
 @Injectable()
 export class MetricsService {
@@ -36,6 +38,7 @@ export class MetricsService {
     queue: ModerationQueue,
     stats: DecisionStats,
     @InjectRepository(Comment) comments: Repository<Comment>,
+    http: HttpMetrics,
   ) {
     const snapshot = memo<StatsSnapshot>(1000, () => stats.snapshot());
     const byStatus = memo(STATUS_COUNT_TTL_MS, () =>
@@ -89,24 +92,14 @@ export class MetricsService {
       },
     });
     // prom-client's Histogram only observes locally; this one reports the buckets kept in Redis.
-    const name = 'comments_moderation_decision_wait_seconds';
-    const help = 'Time from submission to the first decision (published or rejected), by who decided; all processes';
-    this.registry.registerMetric({
-      name,
-      help,
+    registerComputedMetric(this.registry, {
+      name: 'comments_moderation_decision_wait_seconds',
+      help: 'Time from submission to the first decision (published or rejected), by who decided; all processes',
       type: 'histogram',
-      aggregator: 'sum',
-      reset: () => undefined,
-      get: async () => {
-        const values = (await snapshot()).waits.flatMap(({ actor, buckets, sum, count }) => [
-          ...WAIT_BUCKETS.map((le, i) => ({ metricName: `${name}_bucket`, labels: { actor, le }, value: buckets[i]! })),
-          { metricName: `${name}_bucket`, labels: { actor, le: '+Inf' }, value: count },
-          { metricName: `${name}_sum`, labels: { actor }, value: sum },
-          { metricName: `${name}_count`, labels: { actor }, value: count },
-        ]);
-        return { name, help, type: 'histogram', aggregator: 'sum', values } as never;
-      },
-    } as never);
+      values: async (name) =>
+        (await snapshot()).waits.flatMap(({ actor, buckets, sum, count }) => histogramSamples(name, { actor }, WAIT_BUCKETS, buckets, sum, count)),
+    });
+    http.register(this.registry, 'comments_');
   }
 
   contentType(): string {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { configOrExit, exitWith } from '../bootstrap.js';
+import { chooseRedis, configOrExit, exitWith } from '../bootstrap.js';
 import { redactUrl, type AppConfig } from '../config.js';
 import { openDataSource } from '../db/data-source.js';
 import { AppError } from '../errors.js';
@@ -29,6 +29,9 @@ const NEEDS_REDIS = new Set(['unlock', 'reset-password']);
 
 /** A connection for the sign-in locks, or null when Redis does not answer (account changes still work). */
 async function openRedis(config: AppConfig): Promise<Redis | null> {
+  // REDIS_URL unset or `embedded`: the service's private Redis, if it runs one (failures: "not reachable" below).
+  if (config.redisSetting !== 'url') await chooseRedis(config, { startPrivate: false }).catch(() => undefined);
+  if (!config.redisUrl) return null;
   const redis = new Redis(config.redisUrl, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null });
   redis.on('error', () => undefined);
   try {
@@ -127,7 +130,8 @@ async function main(): Promise<void> {
   const config = configOrExit({ servesHttp: false });
   const dataSource = await openDataSource(config).catch((err: Error) => exitWith(`Could not open the database: ${err.message}`));
   const redis = NEEDS_REDIS.has(command) ? await openRedis(config) : null;
-  const redisMissing = NEEDS_REDIS.has(command) && !redis ? `Redis is not reachable at ${redactUrl(config.redisUrl)}` : null;
+  const unreachable = config.redisUrl ? `Redis is not reachable at ${redactUrl(config.redisUrl)}` : 'No private Redis is running (REDIS_URL=embedded; start the service first)';
+  const redisMissing = NEEDS_REDIS.has(command) && !redis ? unreachable : null;
   try {
     const locks = redis ? new SignInThrottle(config, redis) : undefined;
     await run(new ModeratorAccounts(dataSource, undefined, locks), command, args, parsed.values, redisMissing);

@@ -12,10 +12,27 @@ import { SignInThrottle, type Attempt } from './sign-in-throttle.js';
 
 const DEFAULT_ADMIN_EMAIL = 'admin@localhost';
 
+/**
+ * The generated first-admin password as a plain block for whoever reads the console: among the
+ * JSON lines of a start it is easy to miss, and without it nobody can sign in.
+ */
+export function firstAdminNotice(email: string, password: string, signInUrl: string): string {
+  const rule = '='.repeat(72);
+  return [
+    rule,
+    ` No admin existed: created ${email}`,
+    ` Password: ${password}     (shown once; change it under "My account")`,
+    ` Sign in at ${signInUrl}`,
+    rule,
+    '',
+  ].join('\n');
+}
+
 /** Moderator accounts inside the service: sign-in checks, and the first admin at start. */
 @Injectable()
 export class ModeratorsService extends ModeratorAccounts implements OnApplicationBootstrap {
   private readonly log = new Logger(ModeratorsService.name);
+  private pendingNotice?: string;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -37,9 +54,23 @@ export class ModeratorsService extends ModeratorAccounts implements OnApplicatio
           `(shown only this once). Sign in at /moderation and change it under "My account" (or with ` +
           `"npm run moderators -- reset-password ${result.moderator.email}"), or set MODERATOR_ADMIN_EMAIL / MODERATOR_ADMIN_PASSWORD.`,
       );
+      if (this.config.logLevel !== 'silent') {
+        this.pendingNotice = firstAdminNotice(result.moderator.email, result.password!, `${this.config.publicUrl}/moderation`);
+      }
     } else {
       this.log.log({ email: result.moderator.email }, 'No admin existed: admin created from MODERATOR_ADMIN_EMAIL / MODERATOR_ADMIN_PASSWORD');
     }
+  }
+
+  /**
+   * The generated first-admin password as a plain block on stderr, once. app.ts calls it when the
+   * service is listening, so the block comes after the start-up lines, and a start that fails
+   * before that (port in use) ends with its one error line.
+   */
+  announceFirstAdmin(): void {
+    if (!this.pendingNotice) return;
+    process.stderr.write(this.pendingNotice);
+    this.pendingNotice = undefined;
   }
 
   /**

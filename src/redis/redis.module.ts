@@ -21,8 +21,11 @@ export function createRedis(url: string, name: string): Redis {
   });
 }
 
-/** Refuses to start without Redis: one line that says so and how to get one. */
-export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
+/**
+ * Refuses to start without Redis: one line that says so and how to get one (`suggestPrivate`:
+ * outside production, also the private Redis the service can run itself).
+ */
+export async function assertRedisReachable(url: string, { timeoutMs = 3000, suggestPrivate = false } = {}): Promise<void> {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
   let cause: Error | undefined;
   client.on('error', (err: Error) => (cause ??= err));
@@ -32,7 +35,8 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
   } catch (err) {
     throw new Error(
       `Redis is not reachable at ${redactUrl(url)} (${(cause ?? (err as Error)).message}). Start one with ` +
-        `"redis-server --daemonize yes" or "docker compose up -d redis", or set REDIS_URL.`,
+        `"redis-server --daemonize yes" or "docker compose up -d redis", or set REDIS_URL` +
+        (suggestPrivate ? ' (REDIS_URL=embedded: a private one, started and stopped with the service).' : '.'),
     );
   } finally {
     client.disconnect();

@@ -16,7 +16,8 @@ export interface WidgetSettings {
   theme: Record<string, string>;
 }
 
-const REFUSAL = {
+/** What a site not in ALLOWED_ORIGINS shows instead of the box: the refusal page, and embed.js from GET /api/embed/check. */
+export const REFUSAL = {
   en: 'Comments cannot be shown on this site.',
   ko: '이 사이트에서는 댓글을 표시할 수 없습니다.',
 };

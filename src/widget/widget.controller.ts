@@ -1,11 +1,13 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ownOrigin } from '../auth/trusted-origin.js';
 import { acceptArticleId } from '../comments/comment-text.js';
 import { acceptsGzip } from '../common/compression.js';
 import type { Lang } from '../common/language.js';
 import { AppConfig } from '../config.js';
 import { AppError } from '../errors.js';
+import { EmbedOrigins } from './embed-origins.js';
 import { WidgetAssets, type Asset } from './widget-assets.js';
 import { refusalPage, widgetPage } from './widget-page.js';
 
@@ -23,14 +25,11 @@ function text(value: unknown, max: number): string | null {
 @ApiTags('widget')
 @Controller()
 export class WidgetController {
-  private readonly ancestors: string[];
-
   constructor(
     private readonly config: AppConfig,
     private readonly assets: WidgetAssets,
-  ) {
-    this.ancestors = [config.publicOrigin, ...config.allowedOrigins];
-  }
+    private readonly origins: EmbedOrigins,
+  ) {}
 
   @Get('embed.js')
   @ApiOperation({ summary: 'The loader a news site adds to its article pages' })
@@ -68,15 +67,19 @@ export class WidgetController {
   @ApiQuery({ name: 'title', required: false })
   @ApiOkResponse({ description: 'HTML' })
   @ApiForbiddenResponse({ description: 'HTML refusal: the host is not in ALLOWED_ORIGINS' })
-  async widget(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
+  async widget(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const lang: Lang = query.lang === 'ko' ? 'ko' : 'en';
-    const host = typeof query.host === 'string' && query.host ? query.host.replace(/\/$/, '') : this.config.publicOrigin;
+    const self = ownOrigin(request, this.config);
+    const host = typeof query.host === 'string' && query.host ? query.host.replace(/\/$/, '') : self;
+    const ancestors = this.origins.ancestors(request);
     void reply
-      .header('content-security-policy', this.csp())
+      .header('content-security-policy', this.csp(ancestors))
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8');
     reply.removeHeader('x-frame-options');
-    if (!this.ancestors.includes(host)) {
+    if (!ancestors.includes(host)) {
+      // Kept for direct iframe loads (and old cached copies of embed.js), which skip GET /api/embed/check.
+      this.origins.refused(host);
       await reply.code(403).send(refusalPage(lang));
       return;
     }
@@ -94,7 +97,7 @@ export class WidgetController {
         articleTitle: text(query.title, 300),
         lang,
         host,
-        origin: this.config.publicOrigin,
+        origin: self,
         policyUrl: this.config.commentPolicyUrl,
         providers: (['twitter', 'facebook'] as const).filter((p) => this.config[p]).map((id) => ({ id, name: PROVIDER_NAMES[id] })),
         theme,
@@ -107,18 +110,23 @@ export class WidgetController {
     await reply.send(html);
   }
 
-  /** Replaces helmet's page-wide policy (frame-ancestors 'none') for the widget only. */
-  private csp(): string {
+  /**
+   * Replaces helmet's page-wide policy (frame-ancestors 'none') for the widget only. In development
+   * the sign-in emulator serves a reader's picture at the address they signed in at, which may be
+   * another loopback name than this box's (see ownOrigin), or PUBLIC_URL.
+   */
+  private csp(ancestors: string[]): string {
+    const images = this.config.isProduction ? '' : ` ${this.config.publicOrigin} http://localhost:* http://127.0.0.1:*`;
     return [
       "default-src 'self'",
       "script-src 'self'",
       "style-src 'self'",
-      "img-src 'self' data: https:",
+      `img-src 'self' data: https:${images}`,
       "connect-src 'self'",
       "form-action 'self'",
       "base-uri 'none'",
       "object-src 'none'",
-      `frame-ancestors ${this.ancestors.join(' ')}`,
+      `frame-ancestors ${ancestors.join(' ')}`,
     ].join('; ');
   }
 

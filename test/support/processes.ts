@@ -17,8 +17,9 @@ export async function stopChild(child: ChildProcess | undefined, signal: NodeJS.
 }
 
 /** Runs a built entrypoint (dist/worker.js, dist/main.js) and resolves once it logs `readyText`. */
-export async function spawnEntry(entry: 'worker' | 'main', env: Record<string, string>, readyText: string, timeoutMs = 15_000): Promise<Spawned> {
+export async function spawnEntry(entry: 'worker' | 'main', env: Record<string, string>, readyText: string, timeoutMs = 15_000, cwd?: string): Promise<Spawned> {
   const child = spawn(process.execPath, [join(process.cwd(), `dist/${entry}.js`)], {
+    cwd,
     env: { PATH: process.env.PATH!, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

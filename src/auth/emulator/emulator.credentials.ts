@@ -49,6 +49,11 @@ export function emulatorEndpoints(publicUrl: string): EmulatorEndpoints {
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** Whether two host names are one host to the emulator: the same name, or both loopback names. */
+export function sameHost(a: string, b: string): boolean {
+  return a === b || (LOOPBACK.has(a) && LOOPBACK.has(b));
+}
+
 function hostnameOf(host: string): string | undefined {
   try {
     return new URL(`http://${host}`).hostname;
@@ -75,7 +80,7 @@ export function allowedReturnUrl(value: unknown, requestHost: string): URL | und
   if (url.username || url.password) return undefined;
   const own = hostnameOf(requestHost);
   if (!own) return undefined;
-  if (url.hostname === own || (LOOPBACK.has(url.hostname) && LOOPBACK.has(own))) return url;
+  if (sameHost(url.hostname, own)) return url;
   return undefined;
 }
 

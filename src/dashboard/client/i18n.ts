@@ -1,5 +1,6 @@
 import type { RejectReason, ReportReason } from '../../moderation/reasons.js';
 import type { RULE_IDS } from '../../rules/rule-set.js';
+import { withParticle } from '../../common/korean-particles.js';
 
 export type Lang = 'en' | 'ko';
 
@@ -328,7 +329,7 @@ const ko: Text = {
     dryRun: '최근 댓글과 비교',
     save: '새 버전으로 저장',
     notJson: 'JSON 형식이 아닙니다: ',
-    saved: (n: number) => `저장됨: 버전 ${n}이(가) 적용되었습니다. 몇 초 안에 모든 작업자가 사용합니다.`,
+    saved: (n: number) => `저장됨: 버전 ${withParticle(String(n), '이/가')} 적용되었습니다. 몇 초 안에 모든 작업자가 사용합니다.`,
     conflict: '그 사이에 다른 사람이 규칙을 저장했습니다. 다시 불러와 확인하세요.',
     reload: '다시 불러오기',
     comparison: '최근 댓글과 비교',
@@ -342,7 +343,7 @@ const ko: Text = {
     examples: '예시',
     noChange: '결과가 달라지는 댓글이 없습니다.',
     builtins: { variants: '비슷한 소리 표기', initials: '초성', separators: '모음·획으로 끊은 글자' } as Record<string, string>,
-    foundBy: (word: string, how: string) => `“${word}”: ${how}(으)로 찾음`,
+    foundBy: (word: string, how: string) => `“${word}”: ${withParticle(how, '으로/로')} 찾음`,
     prevented: (word: string, exception: string, builtIn: boolean) => `“${word}” 제외: “${exception}” 안에 있음 (${builtIn ? '기본 예외어' : '사이트 예외어'})`,
   },
   rulesForm: {
@@ -368,9 +369,9 @@ const ko: Text = {
     remove: (word: string) => `${word} 삭제`,
     empty: '먼저 단어를 입력하세요.',
     tooLong: '단어는 100자까지입니다.',
-    duplicate: (word: string) => `“${word}”은(는) 이미 목록에 있습니다.`,
-    added: (word: string, list: string) => `“${word}”을(를) ${list}에 추가했습니다.`,
-    removed: (word: string, list: string) => `“${word}”을(를) ${list}에서 삭제했습니다.`,
+    duplicate: (word: string) => `${withParticle(`“${word}”`, '은/는')} 이미 목록에 있습니다.`,
+    added: (word: string, list: string) => `${withParticle(`“${word}”`, '을/를')} ${list}에 추가했습니다.`,
+    removed: (word: string, list: string) => `${withParticle(`“${word}”`, '을/를')} ${list}에서 삭제했습니다.`,
     matchModes: { word: '단어 전체', substring: '단어 안에서도' },
     builtinsLegend: '기본 언어 지식',
     builtins: { exceptions: '기본 예외어', variants: '비슷한 소리 표기', initials: '초성' },
@@ -453,7 +454,7 @@ const ko: Text = {
     'moderator.reset_password': (who, w) => `${who} ${w.target} 계정의 비밀번호를 재설정했습니다`,
     'moderator.role': (who, w) => `${who} ${w.target} 계정의 역할을 바꿨습니다 (${w.from} → ${w.to})`,
     'moderator.unlock': (who, w) => `${who} ${w.target} 계정의 잠금을 해제했습니다`,
-    'rules.update': (who, w) => `${who} 규칙 버전 ${w.version ?? '?'}을(를) 저장했습니다${w.changes ? ` (변경 ${w.changes}건)` : ''}`,
+    'rules.update': (who, w) => `${who} 규칙 버전 ${withParticle(String(w.version ?? '?'), '을/를')} 저장했습니다${w.changes ? ` (변경 ${w.changes}건)` : ''}`,
     'article.update': (who, w) => `${who} 기사 ${w.article}의 설정을 바꿨습니다`,
   },
   auditOther: (who, action) => `${who} ${action}`,
@@ -561,7 +562,7 @@ const ko: Text = {
   confirmReset: (email) => `${email}에게 새 비밀번호를 줄까요? 그 계정의 로그인은 모두 즉시 끝나고, 새 비밀번호는 한 번만 보여 드립니다.`,
   passwordFor: (email) => `${email}의 새 비밀번호:`,
   copyHint: '지금 복사해 안전하게 전달하세요. 다시 표시되지 않습니다.',
-  roleChanged: (email, role) => `${email}의 역할이 ${role}(으)로 바뀌었습니다`,
+  roleChanged: (email, role) => `${email}의 역할이 ${withParticle(role, '으로/로')} 바뀌었습니다`,
   enabledDone: (email) => `${email} 계정을 활성화했습니다`,
   disabledDone: (email) => `${email} 계정을 비활성화했습니다`,
   unlockedDone: (email) => `${email} 계정이 다시 로그인할 수 있습니다`,

@@ -5,6 +5,7 @@
  * data-cid; the sync functions update all of them in place from state.ts.
  */
 import type { Commenter } from './auth-store.js';
+import { avatarColor } from './avatar-color.js';
 import { currentAuth, isClosed, isOwn, settings, t } from './context.js';
 import { clear, h } from './dom.js';
 import { absoluteTime, minutesSeconds, relativeTime } from './i18n.js';
@@ -14,10 +15,13 @@ export function avatar(author: Commenter): HTMLElement {
   if (author.avatarUrl) {
     return h('img', { class: 'cw-avatar', src: author.avatarUrl, alt: '', width: 36, height: 36, loading: 'lazy', decoding: 'async', referrerpolicy: 'no-referrer' });
   }
-  return h('span', { class: 'cw-avatar cw-initial', 'aria-hidden': 'true' }, Array.from(author.displayName)[0] ?? '?');
+  const initial = h('span', { class: 'cw-avatar cw-initial', 'aria-hidden': 'true' }, Array.from(author.displayName)[0] ?? '?');
+  initial.style.backgroundColor = avatarColor(author.id); // through the CSSOM: the frame's CSP refuses style attributes
+  return initial;
 }
 
-function timeOf(iso: string): HTMLTimeElement {
+/** When, in words that age (refreshed by the minute), with the date and time on hover. */
+export function timeOf(iso: string): HTMLTimeElement {
   return h('time', { datetime: iso, title: absoluteTime(settings.lang, iso) }, relativeTime(settings.lang, iso));
 }
 

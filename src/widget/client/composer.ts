@@ -39,8 +39,8 @@ function signedIn(): HTMLFormElement {
     send: async (text) => {
       setNotice('');
       const error = await draft.post(text);
+      // Posted: its card and the "awaiting moderation" line take over, following its status (own-comments.ts).
       if (error) setNotice(errorText(t, error), 'error');
-      else setNotice(t.pending);
       return !error;
     },
   }).form;

@@ -4,7 +4,8 @@
  *   <script src="https://comments.example.com/embed.js" async></script>
  * Each box becomes an iframe served by the comment service, so the reader's token stays out of
  * the host page. The iframe tells its height over postMessage; only messages from the service's
- * origin and from that very frame are believed.
+ * origin and from that very frame are believed. A site the service does not serve (not in
+ * ALLOWED_ORIGINS) gets the service's sentence in the box instead of the browser's blocked frame.
  */
 import { scriptOrigin } from './script-origin.js';
 
@@ -14,13 +15,31 @@ import { scriptOrigin } from './script-origin.js';
   const frames = new Map<Window, HTMLIFrameElement>();
 
   const THEME = ['accent', 'text', 'muted', 'background', 'font'];
+  /**
+   * Asked once per page: the refusal in each language when the service refuses this site; nothing
+   * when it allows it or could not be asked (then the iframe is tried, as before).
+   */
+  let refusal: Promise<Record<string, string> | false | undefined | null> | undefined;
 
   function mount(box: HTMLElement): void {
     const data = box.dataset;
     if (data.commentsMounted || !data.articleId) return;
     data.commentsMounted = '1';
     const lang = data.lang === 'ko' || data.lang === 'en' ? data.lang : /^ko\b/i.test(navigator.language) ? 'ko' : 'en';
-    const query = new URLSearchParams({ articleId: data.articleId, lang, host: location.origin });
+    refusal ??= fetch(`${origin}/api/embed/check`)
+      .then((r) => r.json())
+      .then((answer: { allowed?: boolean; message?: Record<string, string> }) => !answer.allowed && answer.message)
+      .catch(() => null);
+    void refusal.then((text) => {
+      // As text: nothing from the network becomes HTML on the site's page.
+      if (text) box.textContent = text[lang]!;
+      else addFrame(box, lang);
+    });
+  }
+
+  function addFrame(box: HTMLElement, lang: string): void {
+    const data = box.dataset;
+    const query = new URLSearchParams({ articleId: data.articleId!, lang, host: location.origin });
     if (data.articleUrl) query.set('url', data.articleUrl);
     else query.set('url', location.href.split('#')[0]!);
     const title = data.articleTitle ?? document.title;
@@ -29,13 +48,13 @@ import { scriptOrigin } from './script-origin.js';
       const value = data['theme' + key[0]!.toUpperCase() + key.slice(1)];
       if (value) query.set(`theme-${key}`, value);
     }
-    const frame = document.createElement('iframe');
-    frame.src = `${origin}/widget?${query}`;
-    frame.title = lang === 'ko' ? '댓글' : 'Comments';
-    frame.setAttribute('scrolling', 'no');
-    frame.style.cssText = 'display:block;width:100%;min-width:0;height:320px;border:0;overflow:hidden;color-scheme:normal';
-    box.appendChild(frame);
-    if (frame.contentWindow) frames.set(frame.contentWindow, frame);
+    const iframe = document.createElement('iframe');
+    iframe.src = `${origin}/widget?${query}`;
+    iframe.title = lang === 'ko' ? '댓글' : 'Comments';
+    iframe.setAttribute('scrolling', 'no');
+    iframe.style.cssText = 'display:block;width:100%;min-width:0;height:320px;border:0;overflow:hidden;color-scheme:normal';
+    box.appendChild(iframe);
+    if (iframe.contentWindow) frames.set(iframe.contentWindow, iframe);
   }
 
   function mountAll(): void {

@@ -1,5 +1,6 @@
 export type { Lang } from '../../common/language.js';
 import type { Lang } from '../../common/language.js';
+import { withParticle } from '../../common/korean-particles.js';
 
 const en = {
   comments: 'Comments',
@@ -122,7 +123,7 @@ const ko: Strings = {
   comments: '댓글',
   pleaseLogIn: '댓글을 쓰려면 로그인해 주세요',
   closed: '이 기사의 댓글 쓰기는 닫혔습니다.',
-  logInWith: (p) => `${p}로 로그인`,
+  logInWith: (p) => `${withParticle(p, '으로/로')} 로그인`,
   noProviders: '지금은 로그인할 수 없습니다.',
   popupBlocked: '로그인 창이 차단되었습니다. 이 사이트의 팝업을 허용한 뒤 다시 시도해 주세요.',
   signInFailed: '로그인되지 않았습니다. 다시 시도해 주세요.',

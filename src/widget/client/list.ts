@@ -1,13 +1,14 @@
 /**
  * The published list: top comments in the order the reader picked, 20 a page, each with its
- * thread; the header count. A ranking cursor that has expired starts the list again.
+ * thread; the header count, always from the same answer as the list (or the live stream after it).
+ * A ranking cursor that has expired starts the list again.
  */
 import { api, ApiError } from './api.js';
 import { commentBox } from './comment-view.js';
 import { articlePath, setNotice, setOpen, t } from './context.js';
 import { clear, h } from './dom.js';
-import { renderMine } from './own-comments.js';
-import { known, own, type Item, type Page } from './state.js';
+import { mineLoaded, renderMine } from './own-comments.js';
+import { known, own, type Item, type Own, type Page } from './state.js';
 import { dropThread, dropThreads, threadOf } from './threads.js';
 
 const PAGE = 20;
@@ -19,6 +20,10 @@ let cursor: string | null = null;
 let total = 0;
 /** Bumped when the list starts again: an answer for an older list is dropped. */
 let generation = 0;
+/** The list shown may be from the browser's cache (max-age=5, stale-while-revalidate=30) and was not yet compared with the reader's own comments. */
+let unverified = false;
+/** Own comments (by sort and status) the list was loaded again for: once each, so a lagging server cannot make a loop. */
+const reloadedFor = new Set<string>();
 
 export const count = h('span', { class: 'cw-count' });
 export const list = h('ol', { class: 'cw-list', 'aria-label': t.comments, 'aria-busy': 'true' });
@@ -52,15 +57,15 @@ function setSort(next: Sort): void {
   void loadPage(true);
 }
 
-/** The next page, or (`restart`) the first one in place of the list. */
-export async function loadPage(restart = false): Promise<void> {
+/** The next page, or (`restart`) the first one in place of the list; `fresh` past the browser's cache. */
+export async function loadPage(restart = false, fresh = false): Promise<void> {
   if (restart) generation++;
   const mine = generation;
   more.disabled = true;
   list.setAttribute('aria-busy', 'true');
   const query = `${sort === 'newest' ? '' : `sort=${sort}&`}limit=${PAGE}${cursor && !restart ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
   try {
-    const page = await api<Page & { commentsOpen: boolean }>('GET', `${articlePath}/comments?${query}`);
+    const page = await api<Page & { commentsOpen: boolean }>('GET', `${articlePath}/comments?${query}`, { cache: fresh ? 'no-cache' : 'default' });
     if (mine !== generation) return;
     if (restart) {
       clear(list);
@@ -76,6 +81,8 @@ export async function loadPage(restart = false): Promise<void> {
     if (own.size) renderMine(); // the reader's replies awaiting moderation go under their threads
     if (!document.documentElement.dataset.ready) performance.mark('cw-first-render'); // read by the browser test
     document.documentElement.dataset.ready = '1';
+    unverified = !fresh;
+    checkAgainstOwn();
   } catch (err) {
     if (mine !== generation) return;
     if (err instanceof ApiError && err.info.error === 'CURSOR_EXPIRED') {
@@ -90,6 +97,36 @@ export async function loadPage(restart = false): Promise<void> {
       list.setAttribute('aria-busy', 'false');
     }
   }
+}
+
+/**
+ * The reader's own comments say whether a list from the browser's cache is out of date for them:
+ * one published since is missing (or one removed since is still there). Then the first page is
+ * loaded again past the cache, and the count with it. Everyone else keeps the cacheable list.
+ */
+export function checkAgainstOwn(): void {
+  if (!unverified || !mineLoaded()) return;
+  unverified = false;
+  const outdated = [...own.values()].filter((o) => !o.parentId && disagrees(o) && !reloadedFor.has(`${sort}|${o.id}|${o.status}`));
+  if (!outdated.length) return;
+  for (const o of outdated) reloadedFor.add(`${sort}|${o.id}|${o.status}`);
+  void loadPage(true, true);
+}
+
+function disagrees(o: Own): boolean {
+  const shown = !!topLi(o.id) && known.get(o.id)?.deleted !== true;
+  if (o.status === 'published') return !shown && covers(o.publishedAt ?? null);
+  return shown && (o.status === 'rejected' || o.status === 'deleted');
+}
+
+/** Whether a top comment published at that time belongs on the pages shown. */
+function covers(publishedAt: string | null): boolean {
+  if (!cursor) return true;
+  const lastId = (list.lastElementChild as HTMLElement | null)?.dataset.id;
+  const last = lastId ? known.get(lastId) : undefined;
+  if (!publishedAt || !last || (sort !== 'newest' && sort !== 'oldest')) return false;
+  const [at, boundary] = [new Date(publishedAt).getTime(), new Date(last.publishedAt).getTime()];
+  return sort === 'newest' ? at >= boundary : at <= boundary;
 }
 
 /** A top comment entered the list: where the order puts it, if that is on the pages shown; the reader's own always. */

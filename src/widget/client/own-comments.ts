@@ -1,23 +1,38 @@
 /**
  * The reader's own comments on this article: those not yet published (at the top, or under the
  * comment they answer), the edit window of the published ones, and a pending edit. Polled with
- * back-off while moderation has something of the reader's to decide.
+ * back-off while moderation has something of the reader's to decide. The "awaiting moderation"
+ * line is drawn from their statuses, so it never outlives them.
  */
 import { api } from './api.js';
-import { articlePath, currentAuth, failure, notice, setNotice, settings, t } from './context.js';
-import { boxes, editButton, refreshBox } from './comment-view.js';
+import { currentAuth, failure, settings, t } from './context.js';
+import { boxes, editButton, refreshBox, timeOf } from './comment-view.js';
 import { clear, h } from './dom.js';
 import { canEdit, isWaiting, own, type Own } from './state.js';
 
 export const mineList = h('ul', { class: 'cw-mine', 'aria-label': t.yourComments, hidden: true });
+/** Shown exactly while one of the reader's comments here waits for moderation. */
+export const waitingNotice = h('p', { class: 'cw-notice cw-info cw-waiting', role: 'status', 'aria-live': 'polite' });
 
 let poll: number | undefined;
 let pollDelay = 1500;
 /** Told when one of the reader's comments has just been published (it joins the list). */
 let onPublished: (id: string) => void = () => undefined;
+/** Told each time the reader's comments here have been read from the service. */
+let onLoaded: () => void = () => undefined;
+/** The reader's comments have been read since they signed in. */
+let loaded = false;
 
 export function whenPublished(show: (id: string) => void): void {
   onPublished = show;
+}
+
+export function whenLoaded(check: () => void): void {
+  onLoaded = check;
+}
+
+export function mineLoaded(): boolean {
+  return loaded;
 }
 
 export async function loadMine(): Promise<void> {
@@ -33,7 +48,9 @@ export async function loadMine(): Promise<void> {
       const was = before.get(o.id);
       if (o.status === 'published' && was && isWaiting(was)) onPublished(o.id);
     }
+    loaded = true;
     renderMine();
+    onLoaded();
   } catch (err) {
     failure(err);
   }
@@ -56,6 +73,7 @@ export function forget(id: string): void {
 
 export function forgetAll(): void {
   own.clear();
+  loaded = false;
   window.clearTimeout(poll);
   renderMine();
 }
@@ -75,7 +93,7 @@ function schedulePoll(reset: boolean): void {
 function ownItem(o: Own): HTMLLIElement {
   const reason = o.status === 'rejected' && o.reason ? ` ${t.reasonPrefix} ${t.reasons[o.reason] ?? o.reason}` : '';
   return h('li', { class: `cw-own cw-${o.status}`, 'data-id': o.id, 'data-cid': o.id, 'data-status': o.status },
-    h('p', { class: 'cw-own-status' }, h('span', { class: 'cw-badge' }, t.status[o.status] ?? o.status), reason),
+    h('p', { class: 'cw-own-status' }, h('span', { class: 'cw-badge' }, t.status[o.status] ?? o.status), ' ', timeOf(o.createdAt), reason),
     h('p', { class: 'cw-text' }, h('span', { class: 'cw-body' }, o.pendingBody ?? o.body)),
     isWaiting(o) && h('div', { class: 'cw-actions' },
       canEdit(o) && editButton(o),
@@ -109,8 +127,11 @@ export function renderMine(): void {
       if (box.dataset.own === key) continue;
       box.dataset.own = key;
       refreshBox(box);
+      // The edit was decided: "your edit is awaiting moderation" under it has served.
+      if (!o.pendingBody) box.querySelector('.cw-slot .cw-says:not(.cw-error)')?.remove();
     }
   }
-  // Nothing of the reader's waits any more: the "awaiting moderation" notice has served.
-  if (notice.textContent === t.pending && ![...own.values()].some(isWaiting)) setNotice('');
+  const waiting = [...own.values()].filter(isWaiting);
+  const text = waiting.some((o) => !o.parentId) ? t.pending : waiting.length ? t.pendingReply : '';
+  if (waitingNotice.textContent !== text) waitingNotice.textContent = text; // the same words are not announced again
 }

@@ -27,8 +27,8 @@ export function openReply(box: HTMLElement, id: string): void {
         say(box, errorText(t, error), true);
         return false;
       }
+      // Its card under the thread shows its status, and the "awaiting moderation" line says so while it waits.
       close();
-      say(box, t.pendingReply);
       return true;
     },
   });

@@ -19,6 +19,7 @@ export interface Own {
   status: 'pending' | 'in_review' | 'published' | 'rejected' | 'deleted';
   reason: string | null;
   createdAt: string;
+  publishedAt?: string | null;
   parentId?: string | null;
   editableUntil?: string | null;
   editCount?: number;

@@ -12,9 +12,9 @@ import { authStore, currentAuth, notice, onSessionChange, settings, t } from './
 import { h } from './dom.js';
 import { loadHighlights, strip } from './highlights.js';
 import { relativeTime } from './i18n.js';
-import { count, list, listState, loadPage, more, sortBar } from './list.js';
+import { catchUp, checkAgainstOwn, count, list, listState, loadPage, more, sortBar } from './list.js';
 import { live } from './live.js';
-import { forgetAll, loadMine, mineList, whenPublished } from './own-comments.js';
+import { forgetAll, loadMine, mineList, waitingNotice, whenLoaded, whenPublished } from './own-comments.js';
 import { forgetMyReactions, loadMyReactions } from './reactions.js';
 import type { Item } from './state.js';
 import { loadWarnings, warnings } from './warnings.js';
@@ -26,6 +26,7 @@ const root = h('section', { class: 'cw-root', 'aria-labelledby': 'cw-title' },
   warnings,
   composer,
   notice,
+  waitingNotice,
   mineList,
   strip,
   sortBar,
@@ -36,10 +37,18 @@ const root = h('section', { class: 'cw-root', 'aria-labelledby': 'cw-title' },
 document.getElementById('app')!.append(root);
 handleActions(root);
 
-// One of the reader's comments was just published: into the list (or its thread) at once.
+// One of the reader's comments was just published and the live stream has not said so (it may
+// have been published before the stream opened): into the list (or its thread) at once, and the
+// count and what else was missed from a fresh first page, so the count matches the list.
 whenPublished((id) => {
-  void api<Item>('GET', `/api/comments/${encodeURIComponent(id)}`).then((c) => c.author && published(c), () => undefined);
+  if (boxes(id).length) return;
+  void api<Item>('GET', `/api/comments/${encodeURIComponent(id)}`)
+    .then((c) => c.author && published(c), () => undefined)
+    .then(() => catchUp())
+    .then((missed) => missed.forEach(published));
 });
+// The list may come from the browser's cache, from before one of the reader's comments was published or removed.
+whenLoaded(checkAgainstOwn);
 
 let signedInAs = currentAuth()?.token;
 onSessionChange(() => {
@@ -62,7 +71,7 @@ onSessionChange(() => {
 
 // Relative times age: refresh them once a minute.
 window.setInterval(() => {
-  document.querySelectorAll('.cw-byline time').forEach((el) => (el.textContent = relativeTime(settings.lang, el.getAttribute('datetime')!)));
+  document.querySelectorAll('.cw-byline time, .cw-own-status time').forEach((el) => (el.textContent = relativeTime(settings.lang, el.getAttribute('datetime')!)));
 }, 60_000);
 
 // ---- size: the host page sizes the iframe to its content ------------------------------
