@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { link, mkdir, readFile, realpath, rename, unlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { uptime } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { freePort } from '../common/free-port.js';
 
 /**
  * A private redis-server for development: loopback only, a free port, append-only data in a
@@ -343,16 +343,4 @@ async function replace(file: string, content: string): Promise<void> {
 async function removeIfUnchanged(file: string, seen: string): Promise<void> {
   const now = await readFile(file, 'utf8').catch(() => undefined);
   if (now === seen) await unlink(file).catch(() => undefined);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
