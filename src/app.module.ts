@@ -15,6 +15,10 @@ import { ModerationApiModule } from './moderation/moderation-api.module.js';
 import { ModeratorsModule } from './moderators/moderators.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RateLimitsModule } from './common/rate-limits.js';
+import { ReaderDataModule } from './readers/reader-data.js';
+import { MutesModule } from './readers/mutes/mutes.module.js';
+import { NotificationsModule } from './readers/notifications/notifications.module.js';
+import { AccountModule } from './readers/account/account.module.js';
 import { WidgetModule } from './widget/widget.module.js';
 
 @Global()
@@ -37,8 +41,12 @@ export function sharedImports(config: AppConfig, options: { worker: boolean; asy
     DatabaseModule.forRoot(config, { asyncCommit: options.asyncCommit }),
     RedisModule,
     RateLimitsModule,
+    ReaderDataModule,
     AuthModule.register(config),
     ModerationModule.register(options),
+    AccountModule.register(options),
+    MutesModule,
+    NotificationsModule,
   ];
 }
 

@@ -43,6 +43,9 @@ const positiveInt = (fallback: number) =>
       .optional()
       .transform((n) => n ?? fallback),
   );
+/** Like positiveInt, 0 allowed (a grace period of none, a retention of "keep"). */
+const wholeNumber = (fallback: number) =>
+  optionalText.pipe(z.string().regex(/^\d{1,6}$/, 'a whole number (0 or more)').transform(Number).optional().transform((n) => n ?? fallback));
 /** A switch: undefined when unset, for defaults that depend on NODE_ENV. */
 const optionalBool = optionalText.pipe(
   z
@@ -150,9 +153,15 @@ const envSchema = z.object({
   SSE_MAX_PER_CLIENT: positiveInt(20),
   REPORT_RATE_LIMIT: positiveInt(20),
   REACTION_RATE_LIMIT: positiveInt(60),
+  MUTE_RATE_LIMIT: positiveInt(30),
   BEST_COMMENTS_COUNT: positiveInt(3),
   BEST_MIN_LIKES: positiveInt(10),
   EDIT_WINDOW_SECONDS: positiveInt(300),
+  ACCOUNT_DELETION_GRACE_HOURS: wholeNumber(24),
+  ACCOUNT_DELETION_COMMENTS: optionalText.pipe(z.enum(['anonymise', 'remove'], { message: 'anonymise or remove' }).default('anonymise')),
+  RETENTION_REJECTED_DAYS: wholeNumber(90),
+  RETENTION_ADDRESS_DAYS: wholeNumber(30),
+  EXPORT_RATE_LIMIT: positiveInt(5),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -286,11 +295,23 @@ export class AppConfig {
   reportRateLimit!: number;
   /** Reactions (PUT/DELETE) per reader per minute, counted in Redis across processes. */
   reactionRateLimit!: number;
+  /** Mutes and unmutes (POST/DELETE /api/me/muted/{id}) per reader per minute. */
+  muteRateLimit!: number;
   /** Best comments shown in the highlights, and the likes a comment needs to be one. */
   bestCommentsCount!: number;
   bestMinLikes!: number;
   /** Seconds after posting in which the author may edit a comment. */
   editWindowSeconds!: number;
+  /** Hours between a reader's DELETE /api/me and the deletion (cancellable meanwhile); 0: at once. */
+  accountDeletionGraceHours!: number;
+  /** What a deleted account's comments become: kept under "Deleted account", or removed like an author's deletion. */
+  accountDeletionComments!: 'anonymise' | 'remove';
+  /** Days after its decision a rejected comment's text is blanked (its metadata stays); 0: kept. */
+  retentionRejectedDays!: number;
+  /** Days client addresses kept for abuse handling may live; 0: no limit (see docs/privacy.md). */
+  retentionAddressDays!: number;
+  /** Data exports (GET /api/me/export) one reader may download an hour. */
+  exportRateLimit!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -472,8 +493,14 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     sseMaxPerClient: env.SSE_MAX_PER_CLIENT,
     reportRateLimit: env.REPORT_RATE_LIMIT,
     reactionRateLimit: env.REACTION_RATE_LIMIT,
+    muteRateLimit: env.MUTE_RATE_LIMIT,
     bestCommentsCount: env.BEST_COMMENTS_COUNT,
     bestMinLikes: env.BEST_MIN_LIKES,
     editWindowSeconds: env.EDIT_WINDOW_SECONDS,
+    accountDeletionGraceHours: env.ACCOUNT_DELETION_GRACE_HOURS,
+    accountDeletionComments: env.ACCOUNT_DELETION_COMMENTS,
+    retentionRejectedDays: env.RETENTION_REJECTED_DAYS,
+    retentionAddressDays: env.RETENTION_ADDRESS_DAYS,
+    exportRateLimit: env.EXPORT_RATE_LIMIT,
   });
 }

@@ -36,6 +36,7 @@ describe.each(DATABASES)('social sign-in on %s', (kind) => {
       displayName: 'Kim Min-ji',
       avatarUrl: expect.stringMatching(/^http/),
       status: 'active',
+      deletionAt: null,
     });
 
     const tokenResponse = await b.post('/auth/token');

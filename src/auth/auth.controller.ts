@@ -99,7 +99,7 @@ export class AuthController {
     void reply.header('cache-control', 'no-store');
     const commenterId = request.session.commenterId;
     const commenter = commenterId ? await this.auth.findById(commenterId) : null;
-    if (!commenter) throw new AppError('UNAUTHENTICATED', 401, 'Sign in first: no signed-in session');
+    if (!commenter || commenter.status === 'deleted') throw new AppError('UNAUTHENTICATED', 401, 'Sign in first: no signed-in session');
     return this.tokens.issue(commenter.id, 'commenter');
   }
 

@@ -6,6 +6,7 @@ export class CommenterDto {
   @ApiProperty() displayName!: string;
   @ApiProperty({ type: String, nullable: true }) avatarUrl!: string | null;
   @ApiProperty({ enum: ['active', 'banned'] }) status!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the account deletion the reader asked for is due (DELETE /api/me)' }) deletionAt!: string | null;
 }
 
 export class TokenDto {

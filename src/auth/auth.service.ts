@@ -24,6 +24,8 @@ export interface CommenterView {
   displayName: string;
   avatarUrl: string | null;
   status: Commenter['status'];
+  /** When the account's deletion is due (the reader asked for it), or null. */
+  deletionAt: string | null;
 }
 
 export function toCommenterView(commenter: Commenter): CommenterView {
@@ -33,6 +35,7 @@ export function toCommenterView(commenter: Commenter): CommenterView {
     displayName: commenter.displayName,
     avatarUrl: commenter.avatarUrl,
     status: commenter.status,
+    deletionAt: commenter.deletionAt ? commenter.deletionAt.toISOString() : null,
   };
 }
 
@@ -80,7 +83,7 @@ export class AuthService {
 
   private readonly readById = batchedLookup(async (ids) => {
     const rows = await this.sql.rows<Record<string, unknown>>(
-      `SELECT id, provider, provider_user_id, display_name, username, avatar_url, status, first_seen_at, last_login_at
+      `SELECT id, provider, provider_user_id, display_name, username, avatar_url, status, first_seen_at, last_login_at, deletion_at, deleted_at
          FROM commenters WHERE id IN (${placeholders(ids.length)})`,
       ids,
     );
@@ -98,6 +101,8 @@ export class AuthService {
           status: row.status,
           firstSeenAt: this.sql.time(row.first_seen_at),
           lastLoginAt: this.sql.time(row.last_login_at),
+          deletionAt: row.deletion_at == null ? null : this.sql.time(row.deletion_at),
+          deletedAt: row.deleted_at == null ? null : this.sql.time(row.deleted_at),
         }),
       );
     }

@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type Provider = 'twitter' | 'facebook';
-export type CommenterStatus = 'active' | 'banned';
+/** `deleted`: the reader deleted their account (profile erased, provider link freed): it can no longer act. */
+export type CommenterStatus = 'active' | 'banned' | 'deleted';
 
 @Entity('commenters')
 @Index('uq_commenters_provider_user', ['provider', 'providerUserId'], { unique: true })
@@ -32,6 +33,14 @@ export class Commenter {
 
   @Column({ name: 'last_login_at' })
   lastLoginAt!: Date;
+
+  /** When the reader's requested account deletion is due (readers/account); null when none is scheduled. */
+  @Column({ name: 'deletion_at', type: Date, nullable: true })
+  deletionAt!: Date | null;
+
+  /** When the account was deleted (status `deleted` since). */
+  @Column({ name: 'deleted_at', type: Date, nullable: true })
+  deletedAt!: Date | null;
 
   /*
    * The commenter's history for the rules, kept by ModerationService with every status change:

@@ -41,7 +41,8 @@ export class CommenterResolver {
       if (!commenterId) return null;
       commenter = await this.auth.findById(commenterId);
     }
-    if (!commenter) throw new AppError('UNAUTHENTICATED', 401, 'This account no longer exists; sign in again');
+    // A deleted account's tokens and sessions all end with it (they are not listed anywhere to revoke one by one).
+    if (!commenter || commenter.status === 'deleted' || commenter.deletedAt) throw new AppError('UNAUTHENTICATED', 401, 'This account no longer exists; sign in again');
     request.commenter = commenter;
     return commenter;
   }

@@ -5,6 +5,8 @@ export interface CommentAuthor {
   displayName: string;
   avatarUrl: string | null;
   provider: string;
+  /** The author deleted their account: `displayName` is "Deleted account" (the widget says it in the reader's language). */
+  deleted?: true;
 }
 
 /**
@@ -43,7 +45,7 @@ export const LISTED = `c.published_at IS NOT NULL AND ((${VISIBLE}) OR c.reply_c
 /** The columns toListed reads, with their joins (`c` is the comment). */
 export const LISTED_SELECT = `SELECT c.id, c.parent_id, c.reply_to_id, c.body, c.status, c.hidden_at, c.published_at, c.reply_count,
        c.likes, c.dislikes, c.edited_at, c.featured_at, c.article_id,
-       m.id AS author_id, m.display_name, m.avatar_url, m.provider, rm.display_name AS reply_to_name
+       m.id AS author_id, m.display_name, m.avatar_url, m.provider, m.status AS author_status, rm.display_name AS reply_to_name
   FROM comments c
   JOIN commenters m ON m.id = c.commenter_id
   LEFT JOIN comments r ON r.id = c.reply_to_id AND r.status = 'published' AND r.hidden_at IS NULL
@@ -65,7 +67,13 @@ export function toListed(row: ListedRow, sql: Sql): ListedComment {
     ...(replyToId ? { replyTo: { id: replyToId, displayName: (row.reply_to_name as string | null) ?? '' } } : {}),
     body: visible ? (row.body as string) : null,
     author: visible
-      ? { id: row.author_id as string, displayName: row.display_name as string, avatarUrl: (row.avatar_url as string | null) ?? null, provider: row.provider as string }
+      ? {
+          id: row.author_id as string,
+          displayName: row.display_name as string,
+          avatarUrl: (row.avatar_url as string | null) ?? null,
+          provider: row.provider as string,
+          ...(row.author_status === 'deleted' ? { deleted: true as const } : {}),
+        }
       : null,
     publishedAt: sql.time(row.published_at).toISOString(),
     replyCount: Number(row.reply_count ?? 0),

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, sendError } from '../errors.js';
 
-/** `limit`: digits only (not `0x10`, `1e2` or ` 5`), 1 to 100; missing or empty takes the route's default. */
-export function parseLimit(raw: string | undefined, fallback = 20): number {
+/** `limit`: digits only (not `0x10`, `1e2` or ` 5`), 1 to `max` (100); missing or empty takes the route's default. */
+export function parseLimit(raw: string | undefined, fallback = 20, max = 100): number {
   if (raw === undefined || raw === '') return fallback;
   const limit = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
-  if (!(limit >= 1 && limit <= 100)) {
-    throw new AppError('VALIDATION_FAILED', 400, 'limit must be a whole number from 1 to 100', { field: 'limit' });
+  if (!(limit >= 1 && limit <= max)) {
+    throw new AppError('VALIDATION_FAILED', 400, `limit must be a whole number from 1 to ${max}`, { field: 'limit' });
   }
   return limit;
 }

@@ -12,5 +12,7 @@ import { ModerationLogEntry } from '../moderation/decisions/moderation-log.entit
 import { CommentReport } from '../moderation/reports/report.entity.js';
 import { RuleSetVersion } from '../moderation/rule-sets/rule-set-version.entity.js';
 import { Moderator } from '../moderators/moderator.entity.js';
+import { ReaderMute } from '../readers/mutes/mute.entity.js';
+import { Notification, NotificationPreference } from '../readers/notifications/notification.entity.js';
 
-export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry, RuleSetVersion, CommentRevision, CommentReaction, CommenterWarning, CommenterNote];
+export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry, RuleSetVersion, CommentRevision, CommentReaction, CommenterWarning, CommenterNote, ReaderMute, Notification, NotificationPreference];

@@ -9,6 +9,9 @@ import { ModeratorCredentialsChanged1764810000000 } from './1764810000000-modera
 import { Conversation1764900000000 } from './1764900000000-conversation.js';
 import { Sanctions1765000000000 } from './1765000000000-sanctions.js';
 import { Search1765000100000 } from './1765000100000-search.js';
+import { Mutes1765100000000 } from './1765100000000-mutes.js';
+import { Notifications1765100100000 } from './1765100100000-notifications.js';
+import { Account1765100200000 } from './1765100200000-account.js';
 
 /** Every migration, oldest first. The same list runs on SQLite and PostgreSQL. */
 export const migrations = [
@@ -23,4 +26,7 @@ export const migrations = [
   Conversation1764900000000,
   Sanctions1765000000000,
   Search1765000100000,
+  Mutes1765100000000,
+  Notifications1765100100000,
+  Account1765100200000,
 ];

@@ -10,6 +10,7 @@ import { AuditEntry, auditRow } from '../decisions/audit-entry.entity.js';
 import { CommenterNote } from './note.entity.js';
 import type { NoteView, ReaderWarningView, WarningView } from './sanctions.dto.js';
 import { CommenterWarning } from './warning.entity.js';
+import { notifyReader } from '../../readers/notifications/notification-writes.js';
 
 export function toWarningView(w: CommenterWarning): WarningView {
   return {
@@ -44,6 +45,7 @@ export class SanctionsService {
     await this.transactions.run(async (manager) => {
       await manager.save(CommenterWarning, warning);
       await manager.insert(AuditEntry, auditRow({ createdAt: now, action: 'commenter.warn', moderatorId, commenterId, note: message, detail: { warningId: warning.id } }));
+      await notifyReader(this.sql, manager, { readerId: commenterId, type: 'warning', eventKey: `warning:${warning.id}` }, now);
     });
     return warning;
   }

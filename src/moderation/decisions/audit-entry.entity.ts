@@ -11,6 +11,7 @@ export type AuditAction =
   | 'comment.reported'
   | 'comment.unfeature'
   | 'commenter.ban'
+  | 'commenter.deleted'
   | 'commenter.premod'
   | 'commenter.unban'
   | 'commenter.unpremod'

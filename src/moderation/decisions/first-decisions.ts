@@ -6,14 +6,15 @@ import { Comment } from '../../comments/comment.entity.js';
 import { Sql, valuesList } from '../../db/sql.js';
 import { Transactions } from '../../db/transactions.js';
 import { historyCounts } from './history-counts.js';
+import { decisionNotificationsSql, notifyDecisions, pruneRecipientsSql } from '../../readers/notifications/notification-writes.js';
 import type { Transition, TransitionResult } from './transition.js';
 
 /**
  * Comments' first decisions by the rules (pending → …, article known), for ModerationService only:
  * gathered from the jobs in flight and applied together. One conditional UPDATE … FROM (VALUES …)
  * for the batch — a row whose status moved meanwhile is simply not updated, so a retried or
- * duplicate job changes nothing and logs nothing — with the log rows, the commenters' counts and
- * the articles' counts, atomically.
+ * duplicate job changes nothing and logs nothing — with the log rows, the commenters' counts, the
+ * articles' counts and the notifications, atomically.
  */
 @Injectable()
 export class FirstDecisions {
@@ -109,6 +110,8 @@ export class FirstDecisions {
         ],
         manager,
       );
+      const told = applied.filter((t) => t.to === 'published' || t.to === 'rejected').map((t) => t.commentId);
+      await notifyDecisions(this.sql, manager, told, now);
       return done;
     });
   }
@@ -131,7 +134,7 @@ export class FirstDecisions {
                 findings = COALESCE(v.column4, comments.findings), text_hash = COALESCE(v.column5, comments.text_hash)
            FROM (VALUES ${values.join(', ')}) AS v
           WHERE comments.id = v.column1 AND comments.status = 'pending' AND (v.column9 IS NULL OR comments.edit_count = v.column9)
-          RETURNING comments.id, comments.commenter_id, comments.article_id, comments.created_at, comments.parent_id,
+          RETURNING comments.id, comments.commenter_id, comments.article_id, comments.created_at, comments.parent_id, comments.reply_to_id,
                     v.column2 AS to_status, v.column3 AS reason, v.column6 AS actor, v.column7 AS actor_id, v.column8 AS note),
        logged AS (
          INSERT INTO moderation_log (comment_id, from_status, to_status, actor, actor_id, reason, note, created_at)
@@ -149,7 +152,9 @@ export class FirstDecisions {
        replied AS (
          UPDATE comments SET reply_count = reply_count + d.n
            FROM (SELECT parent_id, COUNT(*) AS n FROM u WHERE to_status = 'published' AND parent_id IS NOT NULL GROUP BY parent_id) d
-          WHERE comments.id = d.parent_id)
+          WHERE comments.id = d.parent_id),
+       notified AS (${decisionNotificationsSql('u', '$1::timestamp')} RETURNING reader_id),
+       pruned AS (${pruneRecipientsSql('notified')})
        SELECT id, created_at FROM u`,
       params,
     );

@@ -15,6 +15,7 @@ import { adjustListedCounts } from './listed-counts.js';
 import { dedupeHash } from './text-hash.js';
 import { ModerationLogEntry } from './moderation-log.entity.js';
 import type { EditOutcome, Transition, TransitionResult } from './transition.js';
+import { notifyDecisions } from '../../readers/notifications/notification-writes.js';
 
 /*
  * A moderator's decision also settles readers' reports: the comment leaves the `reported` queue,
@@ -137,6 +138,8 @@ export class ModerationService {
         note: t.note ?? null,
         createdAt: now,
       });
+      // Told in this transaction, so never lost nor told twice; an edit approved again is no news.
+      if (previous !== t.to && (t.to === 'published' || t.to === 'rejected')) await notifyDecisions(this.sql, manager, [t.commentId], now);
       if (byModerator) {
         await manager.insert(
           AuditEntry,

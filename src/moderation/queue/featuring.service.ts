@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { CommentEvents } from '../../comments/comment-events.js';
 import { Comment } from '../../comments/comment.entity.js';
+import { Sql } from '../../db/sql.js';
 import { Transactions } from '../../db/transactions.js';
 import { AppError } from '../../errors.js';
 import { AuditEntry, auditRow } from '../decisions/audit-entry.entity.js';
 import { toModerationComment, type ModerationCommentView } from './views.js';
+import { notifyReader } from '../../readers/notifications/notification-writes.js';
 
 export interface FeatureResult {
   comment: ModerationCommentView;
@@ -27,6 +29,7 @@ export class FeaturingService {
   constructor(
     private readonly transactions: Transactions,
     private readonly events: CommentEvents,
+    private readonly sql: Sql,
   ) {}
 
   async set(moderatorId: string, commentId: string, featured: boolean): Promise<FeatureResult> {
@@ -58,6 +61,8 @@ export class FeaturingService {
           detail: { articleId: comment.articleId },
         }),
       );
+      // Once per comment: featured again after a withdrawal, it is no news.
+      if (featured) await notifyReader(this.sql, manager, { readerId: comment.commenterId, type: 'featured', eventKey: commentId, commentId, articleId: comment.articleId }, now);
       return { comment, changed };
     });
     if (result.changed) await this.events.emit({ type: 'comment.featured', articleId: result.comment.articleId, commentId, featured });

@@ -1,5 +1,6 @@
 /** Every comment button in one listener: the button says what (data-action), its comment's box says which (data-cid). */
 import { confirmDelete, openEdit } from './edit-delete.js';
+import { confirmMute, reveal, unmuteFromBox } from './mutes.js';
 import { react } from './reactions.js';
 import { openReply } from './reply-form.js';
 import { openReport } from './report.js';
@@ -11,6 +12,9 @@ const ACTIONS: Record<string, (box: HTMLElement, id: string) => void> = {
   edit: openEdit,
   delete: confirmDelete,
   report: openReport,
+  mute: confirmMute,
+  unmute: unmuteFromBox,
+  reveal,
 };
 
 export function handleActions(root: HTMLElement): void {

@@ -10,14 +10,14 @@ export class ApiError extends Error {
 export async function api<T>(
   method: string,
   path: string,
-  options: { token?: string | null; body?: unknown; headers?: Record<string, string>; cache?: RequestCache } = {},
+  options: { token?: string | null; body?: unknown; headers?: Record<string, string>; cache?: RequestCache; keepalive?: boolean } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), credentials: 'omit', cache: options.cache });
+    response = await fetch(path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), credentials: 'omit', cache: options.cache, keepalive: options.keepalive });
   } catch {
     throw new ApiError({ error: 'NETWORK', status: 0 });
   }

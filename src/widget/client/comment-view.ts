@@ -9,7 +9,7 @@ import { avatarColor } from './avatar-color.js';
 import { currentAuth, isClosed, isOwn, settings, t } from './context.js';
 import { clear, h } from './dom.js';
 import { absoluteTime, minutesSeconds, relativeTime } from './i18n.js';
-import { best, canEdit, known, myReactions, own, reported, type Item, type Own } from './state.js';
+import { best, canEdit, isMutedFor, known, muted, myReactions, own, reported, type Item, type Own } from './state.js';
 
 export function avatar(author: Commenter): HTMLElement {
   if (author.avatarUrl) {
@@ -33,6 +33,7 @@ export function commentBox(c: Item, compact = false): HTMLElement {
       h('span', { class: 'cw-avatar', 'aria-hidden': 'true' }),
       h('div', { class: 'cw-main' }, h('p', { class: 'cw-placeholder' }, t.deletedComment)));
   }
+  if (isMutedFor(c)) return mutedBox(c, compact);
   const box = h('div', { class: compact ? 'cw-comment cw-compact' : 'cw-comment', 'data-cid': c.id },
     avatar(c.author),
     h('div', { class: 'cw-main' }, h('div', { class: 'cw-head' }), h('div', { class: 'cw-actions' }), h('div', { class: 'cw-slot' })),
@@ -40,6 +41,17 @@ export function commentBox(c: Item, compact = false): HTMLElement {
   fillHead(box, c);
   fillActions(box, c);
   return box;
+}
+
+/** For the reader who muted its author: a placeholder that opens ("Show") or unmutes. */
+function mutedBox(c: Item, compact: boolean): HTMLElement {
+  return h('div', { class: compact ? 'cw-comment cw-muted cw-compact' : 'cw-comment cw-muted', 'data-cid': c.id },
+    h('span', { class: 'cw-avatar', 'aria-hidden': 'true' }),
+    h('div', { class: 'cw-main' },
+      h('p', { class: 'cw-placeholder' }, t.mutes.placeholder),
+      h('div', { class: 'cw-actions' }, action('reveal', t.mutes.show), action('unmute', t.mutes.unmute)),
+      h('div', { class: 'cw-slot' })),
+  );
 }
 
 function fillHead(box: HTMLElement, c: Item): void {
@@ -50,7 +62,7 @@ function fillHead(box: HTMLElement, c: Item): void {
     h('p', { class: 'cw-byline' },
       c.featured && h('span', { class: 'cw-tag cw-tag-pick' }, t.featured),
       best.has(c.id) && h('span', { class: 'cw-tag cw-tag-best' }, t.best),
-      h('span', { class: 'cw-name' }, c.author!.displayName), ' ', timeOf(c.publishedAt),
+      h('span', { class: 'cw-name' }, c.author!.deleted ? t.account.deletedAccount : c.author!.displayName), ' ', timeOf(c.publishedAt),
       c.editedAt && h('span', { class: 'cw-edited', title: absoluteTime(settings.lang, c.editedAt) }, ' ', t.edited),
     ),
     h('p', { class: 'cw-text' },
@@ -117,13 +129,14 @@ function fillActions(box: HTMLElement, c: Item): void {
     actions.append(action('delete', t.delete));
   } else if (currentAuth()) {
     actions.append(reported.has(c.id) ? h('span', { class: 'cw-reported' }, t.reported) : action('report', t.report));
+    actions.append(muted.has(c.author!.id) ? action('unmute', t.mutes.unmute) : action('mute', t.mutes.mute));
   }
 }
 
 /** Every view of a comment (or of all comments). */
 export function boxes(id?: string): HTMLElement[] {
   const selector = id ? `.cw-comment[data-cid="${CSS.escape(id)}"]` : '.cw-comment';
-  return Array.from(document.querySelectorAll<HTMLElement>(selector)).filter((b) => !b.classList.contains('cw-gone'));
+  return Array.from(document.querySelectorAll<HTMLElement>(selector)).filter((b) => !b.classList.contains('cw-gone') && !b.classList.contains('cw-muted'));
 }
 
 export function refreshBox(box: HTMLElement): void {

@@ -6,6 +6,7 @@ import { clear, h } from './dom.js';
 import { errorText } from './i18n.js';
 import { Draft } from './posting.js';
 import { logOut, providerButtons } from './sign-in.js';
+import { accountMenu, startAccount } from './account.js';
 
 export const composer = h('div', { class: 'cw-composer' });
 const draft = new Draft();
@@ -34,6 +35,7 @@ function signedIn(): HTMLFormElement {
       avatar(me),
       h('span', { class: 'cw-me-name' }, h('span', { class: 'cw-sr' }, t.signedInAs, ' '), me.displayName),
       h('button', { type: 'button', class: 'cw-link cw-logout', onclick: () => void logOut() }, t.logOut),
+      accountMenu(),
     ),
     beside: h('a', { href: settings.policyUrl, target: '_blank', rel: 'noopener noreferrer', class: 'cw-policy' }, t.policy),
     send: async (text) => {
@@ -49,4 +51,5 @@ function signedIn(): HTMLFormElement {
 export function startComposer(): void {
   onSessionChange(show);
   show();
+  startAccount();
 }

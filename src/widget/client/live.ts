@@ -3,6 +3,7 @@ import { edited, featuredChanged, published, reactionsChanged, removed } from '.
 import { articlePath, setOpen } from './context.js';
 import { catchUp, setTotal } from './list.js';
 import type { Item } from './state.js';
+import { replyPublished } from './bell.js';
 
 export function live(): void {
   if (typeof EventSource === 'undefined') return;
@@ -18,6 +19,7 @@ export function live(): void {
   on<{ comment: Item; total: number }>('published', (data) => {
     published(data.comment);
     setTotal(data.total);
+    replyPublished(data.comment);
   });
   on<{ id: string; parentId: string | null; total: number; placeholder: Item | null }>('removed', (data) => {
     removed(data.id, data.parentId, data.placeholder);

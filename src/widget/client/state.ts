@@ -37,6 +37,15 @@ export const myReactions = new Map<string, Reaction>();
 export const reported = new Set<string>();
 /** The BEST comments of the highlights strip (their badge shows in the list too). */
 export const best = new Set<string>();
+/** Readers the signed-in reader muted, by id (GET /api/me/muted): their comments show as a placeholder. */
+export const muted = new Map<string, { id: string; displayName: string }>();
+/** Comments of muted readers the reader chose to see anyway ("Show"), while the box is open. */
+export const revealed = new Set<string>();
+
+/** A muted reader's comment, not opened: shown to this reader as a placeholder. */
+export function isMutedFor(c: Item): boolean {
+  return !!c.author && muted.has(c.author.id) && !revealed.has(c.id);
+}
 
 export function isWaiting(o: Own): boolean {
   return o.status === 'pending' || o.status === 'in_review';

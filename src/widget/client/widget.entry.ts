@@ -14,6 +14,9 @@ import { loadHighlights, strip } from './highlights.js';
 import { relativeTime } from './i18n.js';
 import { catchUp, checkAgainstOwn, count, list, listState, loadPage, more, sortBar } from './list.js';
 import { live } from './live.js';
+import { bell, startBell } from './bell.js';
+import { panel as notificationsPanel } from './notifications.js';
+import { forgetMutes, loadMutes, mutedPanel } from './mutes.js';
 import { forgetAll, loadMine, mineList, waitingNotice, whenLoaded, whenPublished } from './own-comments.js';
 import { forgetMyReactions, loadMyReactions } from './reactions.js';
 import type { Item } from './state.js';
@@ -22,12 +25,15 @@ import { loadWarnings, warnings } from './warnings.js';
 for (const [key, value] of Object.entries(settings.theme)) document.documentElement.style.setProperty(`--cw-${key}`, value);
 
 const root = h('section', { class: 'cw-root', 'aria-labelledby': 'cw-title' },
+  bell,
   h('h2', { id: 'cw-title', class: 'cw-title', tabindex: -1 }, t.comments, ' ', count),
+  notificationsPanel,
   warnings,
   composer,
   notice,
   waitingNotice,
   mineList,
+  mutedPanel,
   strip,
   sortBar,
   list,
@@ -60,9 +66,11 @@ onSessionChange(() => {
     if (token) {
       void loadMine();
       void loadMyReactions();
+      void loadMutes();
     } else {
       forgetAll();
       forgetMyReactions();
+      forgetMutes();
     }
   }
   // Who may edit, delete, report or react, and whether one may reply, changed: every comment says so again.
@@ -89,10 +97,12 @@ if (window.parent !== window) {
 
 document.documentElement.dataset.storage = authStore.kind;
 startComposer();
+startBell();
 if (currentAuth()) {
   void loadMine();
   void loadMyReactions();
   void loadWarnings();
+  void loadMutes();
 }
 void loadHighlights();
 void loadPage().then(live);
