@@ -6,7 +6,7 @@ import { Comment } from '../../comments/comment.entity.js';
 import { Sql, valuesList } from '../../db/sql.js';
 import { Transactions } from '../../db/transactions.js';
 import { historyCounts } from './history-counts.js';
-import { decisionNotificationsSql, notifyDecisions, pruneRecipientsSql } from '../../readers/notifications/notification-writes.js';
+import { decisionNotificationsSql, notifyDecisions } from '../../readers/notifications/notification-writes.js';
 import type { Transition, TransitionResult } from './transition.js';
 
 /**
@@ -111,7 +111,7 @@ export class FirstDecisions {
         manager,
       );
       const told = applied.filter((t) => t.to === 'published' || t.to === 'rejected').map((t) => t.commentId);
-      await notifyDecisions(this.sql, manager, told, now);
+      await notifyDecisions(this.sql, manager, told, now, { trim: false });
       return done;
     });
   }
@@ -153,8 +153,7 @@ export class FirstDecisions {
          UPDATE comments SET reply_count = reply_count + d.n
            FROM (SELECT parent_id, COUNT(*) AS n FROM u WHERE to_status = 'published' AND parent_id IS NOT NULL GROUP BY parent_id) d
           WHERE comments.id = d.parent_id),
-       notified AS (${decisionNotificationsSql('u', '$1::timestamp')} RETURNING reader_id),
-       pruned AS (${pruneRecipientsSql('notified')})
+       notified AS (${decisionNotificationsSql('u', '$1::timestamp')})
        SELECT id, created_at FROM u`,
       params,
     );

@@ -10,6 +10,8 @@ import type { NotificationType } from './notification.entity.js';
 
 /** A reader keeps their newest this many; older ones go as new ones come. */
 export const KEPT_PER_READER = 500;
+/** How far past KEPT_PER_READER the rules' untrimmed batches may take a reader before their next look trims them. */
+export const TRIM_SLACK = 50;
 
 const COLUMNS = 'reader_id, type, event_key, comment_id, article_id, article_url, reason, actor_id, actor_name, created_at';
 
@@ -44,24 +46,17 @@ export function decisionNotificationsSql(source: string, now: string): string {
 }
 
 /**
- * PostgreSQL, as one more CTE of a statement that inserted notifications in `notified` (RETURNING
- * reader_id): trims each recipient to KEPT_PER_READER, counted before this statement's own rows.
+ * The status changes of these comments (already written in `manager`'s transaction) notify whom they
+ * concern. `trim: false` for the rules' batches: trimming every recipient there walked each one's
+ * newest 500 rows per batch on the busiest statement of the worker; those readers are trimmed when
+ * they next look (NotificationsService), and every comment adds at most two rows meanwhile.
  */
-export function pruneRecipientsSql(notified: string): string {
-  return `DELETE FROM notifications n
-   USING (SELECT r.reader_id,
-                 (SELECT x.id FROM notifications x WHERE x.reader_id = r.reader_id ORDER BY x.id DESC OFFSET ${KEPT_PER_READER - 1} LIMIT 1) AS oldest_kept
-            FROM (SELECT DISTINCT reader_id FROM ${notified}) r) k
-   WHERE n.reader_id = k.reader_id AND n.id < k.oldest_kept`;
-}
-
-/** The status changes of these comments (already written in `manager`'s transaction) notify whom they concern. */
-export async function notifyDecisions(sql: Sql, manager: EntityManager, commentIds: readonly string[], now: Date): Promise<void> {
+export async function notifyDecisions(sql: Sql, manager: EntityManager, commentIds: readonly string[], now: Date, { trim = true } = {}): Promise<void> {
   if (commentIds.length === 0) return;
   const source = `(SELECT id, commenter_id, article_id, parent_id, reply_to_id, status AS to_status, decision_reason AS reason
                      FROM comments WHERE id IN (${placeholders(commentIds.length, 2)}))`;
   const rows = await sql.rows<{ reader_id: string }>(`${decisionNotificationsSql(source, '$1::timestamp')} RETURNING reader_id`, [now, ...commentIds], manager);
-  await prune(sql, manager, rows.map((row) => row.reader_id));
+  if (trim) await prune(sql, manager, rows.map((row) => row.reader_id));
 }
 
 /** One notification to one reader (a pick, a warning), unless they turned its type off. */
@@ -83,12 +78,15 @@ export async function notifyReader(
 }
 
 async function prune(sql: Sql, manager: EntityManager, readers: string[]): Promise<void> {
-  for (const reader of new Set(readers)) {
-    await sql.run(
-      `DELETE FROM notifications WHERE reader_id = $1
-          AND id < (SELECT x.id FROM notifications x WHERE x.reader_id = $1 ORDER BY x.id DESC LIMIT 1 OFFSET ${KEPT_PER_READER - 1})`,
-      [reader],
-      manager,
-    );
-  }
+  for (const reader of new Set(readers)) await trimReader(sql, reader, manager);
+}
+
+/** Keeps the reader's newest KEPT_PER_READER notifications. */
+export async function trimReader(sql: Sql, readerId: string, manager?: EntityManager): Promise<void> {
+  await sql.run(
+    `DELETE FROM notifications WHERE reader_id = $1
+        AND id < (SELECT x.id FROM notifications x WHERE x.reader_id = $1 ORDER BY x.id DESC LIMIT 1 OFFSET ${KEPT_PER_READER - 1})`,
+    [readerId],
+    manager,
+  );
 }

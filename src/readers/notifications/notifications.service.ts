@@ -6,7 +6,7 @@ import { Transactions } from '../../db/transactions.js';
 import { AppError } from '../../errors.js';
 import { ReaderData } from '../reader-data.js';
 import { NOTIFICATION_TYPES, type NotificationType } from './notification.entity.js';
-import { KEPT_PER_READER } from './notification-writes.js';
+import { KEPT_PER_READER, TRIM_SLACK, trimReader } from './notification-writes.js';
 import type { NotificationPage, NotificationView, Preferences } from './notifications.dto.js';
 
 /** Marking read and changing preferences, per reader per minute (the widget needs a handful). */
@@ -70,6 +70,7 @@ export class NotificationsService {
   /** Newest first; `before` is a cursor from an earlier page. */
   async page(readerId: string, limit: number, cursor?: string): Promise<NotificationPage> {
     const before = cursor ? decodeCursor(cursor) : undefined;
+    if (!before) await this.unreadState(readerId); // trims when needed
     const rows = await this.rows(readerId, limit + 1, before);
     const items = rows.slice(0, limit).map((row) => this.view(row));
     const last = rows.length > limit ? rows[limit - 1] : undefined;
@@ -78,10 +79,15 @@ export class NotificationsService {
 
   /** Unread ones, and the newest id (the poll's ETag changes with either). */
   async unreadState(readerId: string): Promise<{ unread: number; latest: number }> {
-    const [row] = await this.sql.rows<{ unread: unknown; latest: unknown }>(
-      'SELECT COUNT(*) FILTER (WHERE read_at IS NULL) AS unread, MAX(id) AS latest FROM notifications WHERE reader_id = $1',
+    const [row] = await this.sql.rows<{ unread: unknown; latest: unknown; kept: unknown }>(
+      'SELECT COUNT(*) FILTER (WHERE read_at IS NULL) AS unread, MAX(id) AS latest, COUNT(*) AS kept FROM notifications WHERE reader_id = $1',
       [readerId],
     );
+    // The rules' batches do not trim (notification-writes.ts): the bell's poll does, now and then.
+    if (Number(row?.kept ?? 0) > KEPT_PER_READER + TRIM_SLACK) {
+      await trimReader(this.sql, readerId);
+      return this.unreadState(readerId);
+    }
     return { unread: Number(row?.unread ?? 0), latest: Number(row?.latest ?? 0) };
   }
 
