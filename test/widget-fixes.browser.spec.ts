@@ -222,6 +222,45 @@ describe('the widget as readers met it', () => {
     await page.close();
   });
 
+  test('news of a comment shown (a moderator cleared its reports) keeps the reply a reader is writing under it, and its thread\'s question', async () => {
+    const article = 'news-keeps-forms';
+    const [ann, ...reporters] = await Promise.all(['Ann News', 'R1', 'R2', 'R3'].map((name) => reader(t, name)));
+    const top = await post(ann, article, { body: 'Ann starts.' }).then((r) => r.json());
+    expect((await decided(ann, top.id)).status).toBe('published');
+    const answer = await post(ann, article, { body: 'Ann answers herself.', parentId: top.id }).then((r) => r.json());
+    expect((await decided(ann, answer.id)).status).toBe('published');
+
+    const page = await context.newPage();
+    const frame = await open(page, article);
+    if (!(await frame.locator('#cw-body').count())) await signIn(page, frame, 'Reload Reader');
+    const topBox = `.cw-list > .cw-item[data-id="${top.id}"] > .cw-comment`;
+    const replyBox = `#cw-replies-${top.id} > .cw-item[data-id="${answer.id}"] > .cw-comment`;
+    await frame.click(`${topBox} [data-action="reply"]`);
+    await frame.fill(`${topBox} .cw-slot textarea`, 'Half a thought');
+    await frame.click(`.cw-thread[data-thread="${top.id}"] > .cw-toggle`);
+    await frame.click(`${replyBox} [data-action="mute"]`);
+    await frame.waitForSelector(`${replyBox} .cw-mute-yes`);
+
+    // Both comments are reported to the desk and approved: the stream tells the page of each again.
+    for (const id of [top.id, answer.id]) {
+      for (const r of reporters) expect((await r.api.post(`/api/comments/${id}/reports`, { reason: 'other' })).status).toBe(201);
+    }
+    type Heard = Window & { heard?: Promise<number> };
+    await frame.evaluate((path) => new Promise<void>((connected) => {
+      const source = new EventSource(path);
+      let n = 0;
+      (window as Heard).heard = new Promise((resolve) => source.addEventListener('published', () => ++n === 2 && (source.close(), resolve(n))));
+      source.addEventListener('open', () => connected());
+    }), `/api/articles/${article}/events`);
+    for (const id of [top.id, answer.id]) expect((await desk.api.post(`/api/moderation/comments/${id}/approve`, {})).status).toBe(200);
+    expect(await frame.evaluate(() => (window as Heard).heard)).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the widget's own stream heard the same
+
+    expect(await frame.inputValue(`${topBox} .cw-slot textarea`)).toBe('Half a thought');
+    expect(await frame.isVisible(`${replyBox} .cw-mute-yes`)).toBe(true);
+    await page.close();
+  });
+
   test('Korean: particles fit the provider names; readers without a picture get a colour of their own', async () => {
     const article = 'faces';
     const [kimA, kimB] = await Promise.all([reader(t, 'Kim A'), reader(t, 'Kim B')]);

@@ -43,6 +43,22 @@ export function commentBox(c: Item, compact = false): HTMLElement {
   return box;
 }
 
+/**
+ * News of a comment already shown (published again after reports were cleared, or heard twice):
+ * refilled in place while it stays a comment, so a reply, edit or question the reader has open
+ * under it stays open; otherwise a new box (a placeholder, or back from one).
+ */
+export function renewBox(box: HTMLElement, c: Item): void {
+  const wasComment = !box.classList.contains('cw-gone') && !box.classList.contains('cw-muted');
+  if (!wasComment || c.deleted || !c.author || isMutedFor(c)) {
+    box.replaceWith(commentBox(c, box.classList.contains('cw-compact')));
+    return;
+  }
+  known.set(c.id, c);
+  fillHead(box, c);
+  fillActions(box, c);
+}
+
 /** For the reader who muted its author: a placeholder that opens ("Show") or unmutes. */
 function mutedBox(c: Item, compact: boolean): HTMLElement {
   return h('div', { class: compact ? 'cw-comment cw-muted cw-compact' : 'cw-comment cw-muted', 'data-cid': c.id },

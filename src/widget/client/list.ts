@@ -4,7 +4,7 @@
  * A ranking cursor that has expired starts the list again.
  */
 import { api, ApiError } from './api.js';
-import { commentBox } from './comment-view.js';
+import { commentBox, renewBox } from './comment-view.js';
 import { articlePath, setNotice, setOpen, t } from './context.js';
 import { clear, h } from './dom.js';
 import { mineLoaded, renderMine } from './own-comments.js';
@@ -132,7 +132,7 @@ function covers(publishedAt: string | null): boolean {
 /** A top comment entered the list: where the order puts it, if that is on the pages shown; the reader's own always. */
 export function topPublished(c: Item, ownComment: boolean): void {
   const li = topLi(c.id);
-  if (li) li.firstElementChild!.replaceWith(commentBox(c)); // back from a placeholder, or news of a shown one
+  if (li) renewBox(li.firstElementChild as HTMLElement, c); // back from a placeholder, or news of a shown one
   else if (sort === 'newest') list.prepend(topItem(c, true));
   else if (!cursor) list.append(topItem(c, true));
   else if (ownComment) list.prepend(topItem(c, true));

@@ -3,7 +3,7 @@
  * oldest first on opening, with "more replies". Counts follow the live stream.
  */
 import { api, ApiError } from './api.js';
-import { commentBox } from './comment-view.js';
+import { commentBox, renewBox } from './comment-view.js';
 import { t } from './context.js';
 import { h } from './dom.js';
 import { known, type Item, type Page } from './state.js';
@@ -104,7 +104,7 @@ export function replyPublished(c: Item, mine: boolean): void {
   const th = threads.get(c.parentId!);
   if (!th) return;
   const shown = rendered(th, c.id);
-  if (shown) shown.replaceChildren(commentBox(c));
+  if (shown) renewBox(shown.firstElementChild as HTMLElement, c);
   else if (!th.counted.has(c.id)) {
     th.counted.add(c.id);
     th.count++;
