@@ -19,6 +19,7 @@ import { ReaderDataModule } from './readers/reader-data.js';
 import { MutesModule } from './readers/mutes/mutes.module.js';
 import { NotificationsModule } from './readers/notifications/notifications.module.js';
 import { AccountModule } from './readers/account/account.module.js';
+import { EmailModule } from './readers/email/email.module.js';
 import { WidgetModule } from './widget/widget.module.js';
 
 @Global()
@@ -47,6 +48,7 @@ export function sharedImports(config: AppConfig, options: { worker: boolean; asy
     AccountModule.register(options),
     MutesModule,
     NotificationsModule,
+    EmailModule.register(options),
   ];
 }
 

@@ -162,7 +162,46 @@ const envSchema = z.object({
   RETENTION_REJECTED_DAYS: wholeNumber(90),
   RETENTION_ADDRESS_DAYS: wholeNumber(30),
   EXPORT_RATE_LIMIT: positiveInt(5),
+  SMTP_URL: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => /^smtps?:\/\/[^\s/]+/i.test(v) && URL.canParse(v) && new URL(v).hostname !== '', 'an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587')
+      .optional(),
+  ),
+  MAIL_FROM: optionalText.pipe(
+    z
+      .string()
+      .max(300)
+      .refine((v) => mailboxAddress(v) !== null, 'an address, or "Name" <address>')
+      .optional(),
+  ),
+  EMAIL_CONFIRM_HOURS: positiveInt(24),
+  MAIL_DIGEST_PATTERN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[\d*/,?LW#A-Za-z-]+( [\d*/,?LW#A-Za-z-]+){4,5}$/, 'a cron pattern of 5 or 6 fields, e.g. "0 8 * * *"')
+      .default('0 8 * * *'),
+  ),
+  MAIL_TIMEZONE: optionalText.pipe(z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Seoul').default('Asia/Seoul')),
+  MAIL_THREAD_WINDOW_MINUTES: positiveInt(10),
+  MAIL_SCAN_INTERVAL: positiveInt(5000),
+  EMAIL_RATE_LIMIT: positiveInt(5),
 });
+
+/** The address in `a@b` or `"Name" <a@b>`, or null. */
+function mailboxAddress(value: string): string | null {
+  const address = /<([^<>\s]+)>\s*$/.exec(value)?.[1] ?? value.trim();
+  return /^[^\s@<>"]+@[^\s@<>"]+$/.test(address) && !/[\r\n]/.test(value) ? address : null;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 type Env = z.infer<typeof envSchema>;
 
@@ -312,6 +351,21 @@ export class AppConfig {
   retentionAddressDays!: number;
   /** Data exports (GET /api/me/export) one reader may download an hour. */
   exportRateLimit!: number;
+  /** Where mail goes out (nodemailer URL); unset: e-mail notifications are off. */
+  smtpUrl?: string;
+  /** The From header of every mail. */
+  mailFrom!: string;
+  /** Hours a confirmation link stays valid. */
+  emailConfirmHours!: number;
+  /** Cron pattern of the daily digest, in mailTimeZone. */
+  mailDigestPattern!: string;
+  mailTimeZone!: string;
+  /** At most one immediate mail per reader per thread within this many minutes. */
+  mailThreadWindowMinutes!: number;
+  /** ms between two looks for new notifications to mail. */
+  mailScanIntervalMs!: number;
+  /** Address changes and confirmation resends per reader per hour. */
+  emailRateLimit!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -502,5 +556,13 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     retentionRejectedDays: env.RETENTION_REJECTED_DAYS,
     retentionAddressDays: env.RETENTION_ADDRESS_DAYS,
     exportRateLimit: env.EXPORT_RATE_LIMIT,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM ?? `"Comments" <no-reply@${new URL(publicUrl).hostname.replace(/^\[|\]$/g, '')}>`,
+    emailConfirmHours: env.EMAIL_CONFIRM_HOURS,
+    mailDigestPattern: env.MAIL_DIGEST_PATTERN,
+    mailTimeZone: env.MAIL_TIMEZONE,
+    mailThreadWindowMinutes: env.MAIL_THREAD_WINDOW_MINUTES,
+    mailScanIntervalMs: env.MAIL_SCAN_INTERVAL,
+    emailRateLimit: env.EMAIL_RATE_LIMIT,
   });
 }

@@ -5,7 +5,7 @@ import { Sql } from '../src/db/sql.js';
 import { AccountDeletions } from '../src/readers/account/account-deletions.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { launchChromium } from './support/chromium.js';
-import { newsSite, widgetFrame } from './support/news-site.js';
+import { newsSite, widgetFrame, signInByPopup } from './support/news-site.js';
 import { freePort } from './support/ports.js';
 import { decided, post, reader, waitFor } from './support/readers.js';
 
@@ -39,11 +39,7 @@ describe.each(['sqlite'] as const)('my data and my account in the widget on %s',
     const page = await context.newPage();
     await page.goto(`${siteUrl}/article/${article}`);
     let frame = await widgetFrame(page);
-    const [popup] = await Promise.all([page.waitForEvent('popup'), frame.click('button[data-provider="twitter"]')]);
-    await popup.waitForSelector('#name');
-    await popup.fill('#name', 'Export Eun');
-    await Promise.all([popup.waitForEvent('close'), popup.click('button.allow')]);
-    await frame.locator('#cw-body').waitFor();
+    await signInByPopup(page, frame, 'Export Eun');
 
     const [download] = await Promise.all([page.waitForEvent('download'), frame.click('.cw-download-data')]);
     expect(download.suggestedFilename()).toMatch(/^comments-data-[0-9a-f-]+\.json$/);

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { appInChromium } from './support/chromium.js';
-import { DATABASES } from './support/databases.js';
 import { moderator } from './support/moderators.js';
 import { signInToDashboard, type DashboardOptions } from './support/dashboard.js';
 import { decided, post, reader, waitFor } from './support/readers.js';
@@ -12,7 +11,8 @@ const SCREENSHOTS = process.env.SCREENSHOTS === '1';
 // Chromium, argon2 sign-ins and several readers: generous on a busy 2-core machine; each wait has its own limit.
 const SLOW = 90_000;
 
-describe.each(DATABASES)('the moderator dashboard in Chromium on %s', (kind) => {
+// The browser sees the same API on either database (the e2e suites run both): one is enough here.
+describe.each(['sqlite'] as const)('the moderator dashboard in Chromium on %s', (kind) => {
   const env = appInChromium(kind, SLOW);
 
   async function openDashboard(email: string, password: string, options: DashboardOptions = {}): Promise<{ page: Page; problems: string[] }> {

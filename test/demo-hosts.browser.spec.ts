@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.js';
 import { launchChromium } from './support/chromium.js';
-import { widgetFrame } from './support/news-site.js';
+import { widgetFrame, signInByPopup } from './support/news-site.js';
 
 /**
  * `npm start` serves the demo with PUBLIC_URL=http://localhost:3000, and newcomers open it at
@@ -43,11 +43,7 @@ describe('the demo article at 127.0.0.1 and at localhost, PUBLIC_URL on localhos
       expect(frame.url().startsWith(`${origin}/widget?`)).toBe(true);
       await frame.waitForSelector('text=To write comments, please log in');
 
-      const [popup] = await Promise.all([page.waitForEvent('popup'), frame.click('button[data-provider="twitter"]')]);
-      await popup.waitForSelector('#name');
-      await popup.fill('#name', name);
-      await Promise.all([popup.waitForEvent('close'), popup.click('button.allow')]);
-      await frame.locator('#cw-body').waitFor();
+      await signInByPopup(page, frame, name);
       expect(await frame.textContent('.cw-me-name')).toContain(name);
 
       const comment = `Posted from the demo at ${host}.`;

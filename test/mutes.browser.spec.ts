@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Frame } from 'playwright-core';
 import { Sql } from '../src/db/sql.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { launchChromium } from './support/chromium.js';
-import { newsSite, widgetFrame } from './support/news-site.js';
+import { newsSite, widgetFrame, signInByPopup } from './support/news-site.js';
 import { freePort } from './support/ports.js';
 import { decided, post, reader, waitFor, type Reader } from './support/readers.js';
 
@@ -40,11 +40,7 @@ describe.each(['sqlite'] as const)('muting readers in the widget on %s', (kind) 
     (await sql.rows<{ muted_id: string }>('SELECT m.muted_id FROM reader_mutes m JOIN commenters c ON c.id = m.muter_id WHERE c.display_name = $1', [name])).map((r) => r.muted_id);
 
   async function signInAs(frame: Frame, page: import('playwright-core').Page, name: string): Promise<void> {
-    const [popup] = await Promise.all([page.waitForEvent('popup'), frame.click('.cw-composer button[data-provider="twitter"]')]);
-    await popup.waitForSelector('#name');
-    await popup.fill('#name', name);
-    await Promise.all([popup.waitForEvent('close'), popup.click('button.allow')]);
-    await frame.waitForSelector('.cw-me');
+    await signInByPopup(page, frame, name);
   }
 
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import { Commenter } from '../src/auth/commenter.entity.js';
 import { Comment } from '../src/comments/comment.entity.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { launchChromium } from './support/chromium.js';
-import { newsSite, widgetFrame } from './support/news-site.js';
+import { newsSite, widgetFrame, signInByPopup } from './support/news-site.js';
 import { freePort } from './support/ports.js';
 import { decided, post, reader, waitFor } from './support/readers.js';
 
@@ -35,11 +35,7 @@ describe.each(['sqlite'] as const)('notifications in Chromium on %s', (kind) => 
   async function signInOn(page: Page, path: string, name: string): Promise<Frame> {
     await page.goto(`${siteUrl}${path}`);
     const frame = await widgetFrame(page);
-    const [popup] = await Promise.all([page.waitForEvent('popup'), frame.click('.cw-composer button[data-provider="twitter"]')]);
-    await popup.waitForSelector('#name');
-    await popup.fill('#name', name);
-    await Promise.all([popup.waitForEvent('close'), popup.click('button.allow')]);
-    await frame.waitForSelector('.cw-me');
+    await signInByPopup(page, frame, name);
     return frame;
   }
 

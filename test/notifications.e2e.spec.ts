@@ -128,9 +128,9 @@ describe.each(DATABASES)('notifications on %s', (kind) => {
 
   test('a type turned off makes no notification; preferences: all on by default, PUT validates the shape', async () => {
     const r = await reader(t);
-    expect(await (await r.api.get('/api/me/preferences')).json()).toEqual({ notifications: { reply: true, published: true, rejected: true, featured: true, warning: true } });
+    expect(await (await r.api.get('/api/me/preferences')).json()).toEqual({ notifications: { reply: true, published: true, rejected: true, featured: true, warning: true }, email: { reply: 'immediate', published: 'off', rejected: 'immediate', featured: 'immediate', warning: 'immediate' } });
     const put = await r.api.put('/api/me/preferences', { notifications: { published: false } });
-    expect(await put.json()).toEqual({ notifications: { reply: true, published: false, rejected: true, featured: true, warning: true } });
+    expect(await put.json()).toEqual({ notifications: { reply: true, published: false, rejected: true, featured: true, warning: true }, email: { reply: 'immediate', published: 'off', rejected: 'immediate', featured: 'immediate', warning: 'immediate' } });
     await comment(r, article());
     expect(await ofType(r, 'published')).toEqual([]);
 

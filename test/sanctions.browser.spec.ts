@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Commenter } from '../src/auth/commenter.entity.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { launchChromium } from './support/chromium.js';
-import { newsSite, widgetFrame } from './support/news-site.js';
+import { newsSite, widgetFrame, signInByPopup } from './support/news-site.js';
 import { signInToDashboard } from './support/dashboard.js';
 import { moderator, type SignedInModerator } from './support/moderators.js';
 import { freePort } from './support/ports.js';
@@ -44,11 +44,7 @@ describe.each(['sqlite'] as const)('sanctions in Chromium on %s', (kind) => {
     const page = await context.newPage();
     await page.goto(`${siteUrl}/article/warned-${lang}-1?lang=${lang}`);
     let frame = await widgetFrame(page);
-    const [popup] = await Promise.all([page.waitForEvent('popup'), frame.click('.cw-composer button[data-provider="twitter"]')]);
-    await popup.waitForSelector('#name');
-    await popup.fill('#name', `Warned ${lang}`);
-    await Promise.all([popup.waitForEvent('close'), popup.click('button.allow')]);
-    await frame.waitForSelector('.cw-me');
+    await signInByPopup(page, frame, `Warned ${lang}`);
     expect(await frame.locator('.cw-warning').count()).toBe(0);
     const readerId = (await t.app.get(DataSource).getRepository(Commenter).findOneByOrFail({ displayName: `Warned ${lang}` })).id;
 

@@ -6,7 +6,7 @@ import { avatarColor } from '../src/widget/client/avatar-color.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { launchChromium } from './support/chromium.js';
 import { moderator, type SignedInModerator } from './support/moderators.js';
-import { newsSite, widgetFrame } from './support/news-site.js';
+import { newsSite, widgetFrame, signInByPopup } from './support/news-site.js';
 import { freePort } from './support/ports.js';
 import { decided, post, reader, waitFor } from './support/readers.js';
 
@@ -40,11 +40,7 @@ describe('the widget as readers met it', () => {
 
   /** Signs in through the emulator's popup, as a reader would (once per context: the sign-in is kept). */
   async function signIn(page: Page, frame: Frame, name: string): Promise<void> {
-    const [popup] = await Promise.all([page.waitForEvent('popup'), frame.click('button[data-provider="twitter"]')]);
-    await popup.waitForSelector('#name');
-    await popup.fill('#name', name);
-    await Promise.all([popup.waitForEvent('close'), popup.click('button.allow')]);
-    await frame.locator('#cw-body').waitFor();
+    await signInByPopup(page, frame, name);
   }
 
   /** Posts from the composer; the new comment's id. */

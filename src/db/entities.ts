@@ -14,5 +14,6 @@ import { RuleSetVersion } from '../moderation/rule-sets/rule-set-version.entity.
 import { Moderator } from '../moderators/moderator.entity.js';
 import { ReaderMute } from '../readers/mutes/mute.entity.js';
 import { Notification, NotificationPreference } from '../readers/notifications/notification.entity.js';
+import { ReaderEmail } from '../readers/email/reader-email.entity.js';
 
-export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry, RuleSetVersion, CommentRevision, CommentReaction, CommenterWarning, CommenterNote, ReaderMute, Notification, NotificationPreference];
+export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry, RuleSetVersion, CommentRevision, CommentReaction, CommenterWarning, CommenterNote, ReaderMute, Notification, NotificationPreference, ReaderEmail];

@@ -38,6 +38,7 @@ const PARAMETERS: [who: Who, path: string, name: string][] = [
   ['anyone', `/widget?articleId=${ARTICLE}`, 'host'],
   ['anyone', '/widget', 'articleId'],
   ['anyone', `/widget?articleId=${ARTICLE}`, 'lang'],
+  ['anyone', `/widget?articleId=${ARTICLE}`, 'comment'],
   ['anyone', `/widget?articleId=${ARTICLE}`, 'url'],
   ['anyone', `/widget?articleId=${ARTICLE}`, 'title'],
   ['anyone', `/widget?articleId=${ARTICLE}`, 'theme-accent'],
@@ -51,6 +52,8 @@ const PARAMETERS: [who: Who, path: string, name: string][] = [
   ['anyone', '/_emulator/twitter/oauth/authenticate', 'oauth_token'],
   ['anyone', '/_emulator/facebook/dialog/oauth', 'state'],
   ['anyone', '/_emulator/facebook/me', 'fields'],
+  ['anyone', '/api/email/confirm', 'token'],
+  ['anyone', '/api/email/unsubscribe', 'token'],
 ];
 
 describe('a query parameter given twice', () => {

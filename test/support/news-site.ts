@@ -20,3 +20,12 @@ export async function widgetFrame(page: Page): Promise<Frame> {
   await frame.waitForFunction(() => document.documentElement.dataset.ready === '1');
   return frame;
 }
+
+/** Signs in as `name` through the sign-in emulator's popup, from the composer's Twitter button, as a reader would. */
+export async function signInByPopup(page: Page, frame: Frame, name: string): Promise<void> {
+  const [popup] = await Promise.all([page.waitForEvent('popup'), frame.click('.cw-composer button[data-provider="twitter"]')]);
+  await popup.waitForSelector('#name');
+  await popup.fill('#name', name);
+  await Promise.all([popup.waitForEvent('close'), popup.click('button.allow')]);
+  await frame.waitForSelector('.cw-me');
+}

@@ -12,6 +12,7 @@ import { Search1765000100000 } from './1765000100000-search.js';
 import { Mutes1765100000000 } from './1765100000000-mutes.js';
 import { Notifications1765100100000 } from './1765100100000-notifications.js';
 import { Account1765100200000 } from './1765100200000-account.js';
+import { Email1765100300000 } from './1765100300000-email.js';
 
 /** Every migration, oldest first. The same list runs on SQLite and PostgreSQL. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   Mutes1765100000000,
   Notifications1765100100000,
   Account1765100200000,
+  Email1765100300000,
 ];

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CommenterCache } from '../../auth/commenter-cache.js';
@@ -23,6 +24,16 @@ const REMOVABLE: CommentStatus[] = ['pending', 'in_review', 'published', 'reject
 export type ErasureOutcome = 'deleted' | 'cancelled';
 
 /**
+ * Tests only (read when NODE_ENV=test): ACCOUNT_DELETION_STEP_DELAY_MS pauses the eraser after each
+ * step and batch, so a test can kill a worker halfway through a deletion.
+ */
+function stepDelayMs(config: AppConfig): number {
+  if (config.nodeEnv !== 'test') return 0;
+  const ms = Number(process.env.ACCOUNT_DELETION_STEP_DELAY_MS ?? 0);
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : 0;
+}
+
+/**
  * An account's deletion, as ordered steps that can each run again: a retried job (a crash, a
  * restart, a lost lock) repeats them all and ends in the same state.
  *   1. the profile, in one transaction: the reader marked deleted (from then on every token and
@@ -35,6 +46,7 @@ export type ErasureOutcome = 'deleted' | 'cancelled';
 @Injectable()
 export class AccountEraser {
   private readonly log = new Logger(AccountEraser.name);
+  private readonly stepDelayMs: number;
 
   constructor(
     private readonly sql: Sql,
@@ -44,11 +56,14 @@ export class AccountEraser {
     private readonly events: CommentEvents,
     private readonly moderation: ModerationService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.stepDelayMs = stepDelayMs(config);
+  }
 
   async run(readerId: string): Promise<ErasureOutcome> {
     if ((await this.eraseProfile(readerId)) === 'cancelled') return 'cancelled';
     await this.cache.changed([readerId]);
+    await this.pause();
     await this.removeReactions(readerId);
     if (this.config.accountDeletionComments === 'remove') await this.removeComments(readerId);
     else await this.announceAnonymised(readerId);
@@ -113,6 +128,7 @@ export class AccountEraser {
       });
       for (const [commentId, { articleId }] of removed) void this.events.emit({ type: 'comment.reacted', articleId, commentId });
       if (removed.size === 0) return;
+      await this.pause();
     }
   }
 
@@ -132,6 +148,7 @@ export class AccountEraser {
       for (const { id } of rows) {
         await this.moderation.transition({ commentId: id, from: REMOVABLE, to: 'deleted', actor: 'author', actorId: readerId, reason: ACCOUNT_DELETED_REASON });
       }
+      await this.pause();
     }
     await this.blankRemovedTexts(readerId);
   }
@@ -167,6 +184,11 @@ export class AccountEraser {
       }
       if (rows.length < BATCH) return;
       after = rows[rows.length - 1]!.id;
+      await this.pause();
     }
+  }
+
+  private async pause(): Promise<void> {
+    if (this.stepDelayMs > 0) await sleep(this.stepDelayMs);
   }
 }

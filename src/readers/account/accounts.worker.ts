@@ -12,7 +12,6 @@ import { Retention } from './retention.js';
 export const SWEEP_EVERY_MS = 10 * 60 * 1000;
 /** The daily retention run (server time). */
 const RETENTION_PATTERN = '17 3 * * *';
-const LOCK_MS = 60_000;
 
 /**
  * Consumes the `accounts` queue on the worker: deletions, the sweep and the retention run. The
@@ -40,7 +39,9 @@ export class AccountsWorker implements OnApplicationBootstrap, BeforeApplication
       connection: this.connection,
       prefix: this.config.queuePrefix,
       concurrency: 2,
-      lockDuration: LOCK_MS,
+      // As the moderation worker's: a deletion cut short by a killed worker is taken up by another once this lapses.
+      lockDuration: this.config.workerLockDurationMs,
+      stalledInterval: Math.max(1000, Math.floor(this.config.workerLockDurationMs / 3)),
       maxStalledCount: 5,
     });
     this.worker.on('failed', (job, err) => this.log.warn({ err, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade }, 'account job failed'));

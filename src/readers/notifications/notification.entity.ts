@@ -54,6 +54,14 @@ export class Notification {
 
   @Column({ name: 'read_at', type: Date, nullable: true })
   readAt!: Date | null;
+
+  /** Its e-mail (readers/email): null until the mail scan has looked at it; then held, sent, skip, digest or failed. */
+  @Column({ name: 'mail_state', type: 'varchar', length: 16, nullable: true })
+  mailState!: string | null;
+
+  /** `held`: the thread (top comment id) whose one immediate mail it goes in. */
+  @Column({ name: 'mail_thread', type: 'varchar', length: 64, nullable: true })
+  mailThread!: string | null;
 }
 
 /** A type the reader turned off or back on; no row: on (the default). */
@@ -67,4 +75,8 @@ export class NotificationPreference {
 
   @Column({ type: 'boolean' })
   enabled!: boolean;
+
+  /** How this type is mailed: immediate, digest or off; null: the default (readers/email). */
+  @Column({ name: 'email_mode', type: 'varchar', length: 16, nullable: true })
+  emailMode!: string | null;
 }

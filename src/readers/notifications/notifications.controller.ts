@@ -84,7 +84,7 @@ export class NotificationsController {
 
   @Get('preferences')
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Which notification types the reader gets (all on by default)' })
+  @ApiOperation({ summary: 'Which notification types the reader gets (all on by default), and how each is mailed' })
   @ApiOkResponse({ type: PreferencesDto })
   @ApiUnauthorizedResponse(UNAUTHORIZED)
   preferences(@CurrentCommenter() reader: Commenter): Promise<Preferences> {
@@ -92,13 +92,13 @@ export class NotificationsController {
   }
 
   @Put('preferences')
-  @ApiOperation({ summary: 'Turn notification types on or off (the types named; the others stay); answers all of them' })
+  @ApiOperation({ summary: 'Turn notification types on or off and set their e-mail modes (the types named; the others stay); answers all of them' })
   @ApiBody({ type: PreferencesDto })
   @ApiOkResponse({ type: PreferencesDto })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'VALIDATION_FAILED (an unknown type, a value not true/false), INVALID_JSON' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'VALIDATION_FAILED (an unknown key or type, a value not true/false or not immediate/digest/off), INVALID_JSON' })
   @ApiUnauthorizedResponse(UNAUTHORIZED)
   @ApiTooManyRequestsResponse(TOO_MANY)
   setPreferences(@CurrentCommenter() reader: Commenter, @Body() body: unknown): Promise<Preferences> {
-    return this.notifications.setPreferences(reader.id, parseOrFail(preferencesSchema, body).notifications);
+    return this.notifications.setPreferences(reader.id, parseOrFail(preferencesSchema, body));
   }
 }

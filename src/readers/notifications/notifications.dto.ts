@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
+import { EMAIL_MODES, type EmailMode } from '../email/reader-email.entity.js';
 import { NOTIFICATION_TYPES, type NotificationType } from './notification.entity.js';
 
 /** How many ids one POST /api/me/notifications/read may name. */
@@ -18,8 +19,17 @@ const typeSwitches = Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, 
   z.ZodOptional<z.ZodBoolean>
 >;
 
-/** PUT may name some types only: the others stay as they are. */
-export const preferencesSchema = z.object({ notifications: z.object(typeSwitches).strict() }).strict();
+const emailModes = Object.fromEntries(
+  NOTIFICATION_TYPES.map((type) => [type, z.enum(EMAIL_MODES as [EmailMode, ...EmailMode[]], { message: `${type} must be immediate, digest or off` }).optional()]),
+) as Record<NotificationType, z.ZodOptional<z.ZodEnum<Record<EmailMode, EmailMode>>>>;
+
+/** PUT may name `notifications` and/or `email`, and some types only: the others stay as they are. */
+export const preferencesSchema = z
+  .object({ notifications: z.object(typeSwitches).strict().optional(), email: z.object(emailModes).strict().optional() })
+  .strict()
+  .refine((body) => body.notifications !== undefined || body.email !== undefined, { message: 'name notifications and/or email', path: ['notifications'] });
+
+export type PreferenceChanges = z.infer<typeof preferencesSchema>;
 
 export interface NotificationView {
   id: string;
@@ -45,6 +55,8 @@ export interface NotificationPage {
 
 export interface Preferences {
   notifications: Record<NotificationType, boolean>;
+  /** How each type is mailed (when the reader has a confirmed address). */
+  email: Record<NotificationType, EmailMode>;
 }
 
 export class NotificationDto {
@@ -82,4 +94,11 @@ export class PreferencesDto {
     description: 'Which notification types the reader gets (all on by default). PUT may name some only.',
   })
   notifications!: Record<NotificationType, boolean>;
+
+  @ApiProperty({
+    type: 'object',
+    properties: Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, { type: 'string', enum: EMAIL_MODES }])),
+    description: 'How each type is mailed to a confirmed address: immediate, digest (daily) or off. Default: published off, the others immediate. PUT may name some only.',
+  })
+  email!: Record<NotificationType, EmailMode>;
 }

@@ -5,9 +5,10 @@ import { placeholders, Sql } from '../../db/sql.js';
 import { Transactions } from '../../db/transactions.js';
 import { AppError } from '../../errors.js';
 import { ReaderData } from '../reader-data.js';
+import type { EmailMode } from '../email/reader-email.entity.js';
 import { NOTIFICATION_TYPES, type NotificationType } from './notification.entity.js';
 import { KEPT_PER_READER, TRIM_SLACK, trimReader } from './notification-writes.js';
-import type { NotificationPage, NotificationView, Preferences } from './notifications.dto.js';
+import type { NotificationPage, NotificationView, PreferenceChanges, Preferences } from './notifications.dto.js';
 
 /** Marking read and changing preferences, per reader per minute (the widget needs a handful). */
 const WRITE_LIMIT = { points: 60, windowSeconds: 60, message: 'Too many changes to notifications: at most 60 a minute' };
@@ -23,6 +24,20 @@ interface Row {
   actor_name: string | null;
   created_at: unknown;
   read_at: unknown;
+}
+
+/** Each type's e-mail mode when the reader chose none. */
+export const DEFAULT_EMAIL_MODES: Readonly<Record<NotificationType, EmailMode>> = {
+  reply: 'immediate',
+  published: 'off',
+  rejected: 'immediate',
+  featured: 'immediate',
+  warning: 'immediate',
+};
+
+/** A stored email_mode, or the type's default. */
+export function emailModeOf(type: NotificationType, stored: unknown): EmailMode {
+  return stored === 'immediate' || stored === 'digest' || stored === 'off' ? stored : DEFAULT_EMAIL_MODES[type];
 }
 
 /** The page's cursor: the last id shown, opaque to the widget. */
@@ -118,24 +133,49 @@ export class NotificationsService {
   }
 
   async preferences(readerId: string): Promise<Preferences> {
-    const rows = await this.sql.rows<{ type: NotificationType; enabled: unknown }>('SELECT type, enabled FROM notification_preferences WHERE reader_id = $1', [readerId]);
+    const rows = await this.sql.rows<{ type: NotificationType; enabled: unknown; email_mode: unknown }>(
+      'SELECT type, enabled, email_mode FROM notification_preferences WHERE reader_id = $1',
+      [readerId],
+    );
     const notifications = Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, true])) as Record<NotificationType, boolean>;
-    for (const row of rows) if (row.type in notifications) notifications[row.type] = this.sql.bool(row.enabled);
-    return { notifications };
+    const email = { ...DEFAULT_EMAIL_MODES };
+    for (const row of rows) {
+      if (!(row.type in notifications)) continue;
+      notifications[row.type] = this.sql.bool(row.enabled);
+      email[row.type] = emailModeOf(row.type, row.email_mode);
+    }
+    return { notifications, email };
   }
 
-  /** Sets the types named; the others keep their setting. */
-  async setPreferences(readerId: string, changes: Partial<Record<NotificationType, boolean>>): Promise<Preferences> {
+  /** Sets the types named (on/off, e-mail mode); the others keep their setting. */
+  async setPreferences(readerId: string, changes: PreferenceChanges): Promise<Preferences> {
     await this.limits.consume('notifications', readerId, WRITE_LIMIT);
-    const named = NOTIFICATION_TYPES.filter((type) => changes[type] !== undefined);
-    if (named.length) {
-      await this.sql.run(
-        `INSERT INTO notification_preferences (reader_id, type, enabled) VALUES ${named.map((_, i) => `($1, $${i * 2 + 2}, $${i * 2 + 3}::boolean)`).join(', ')}
-         ON CONFLICT (reader_id, type) DO UPDATE SET enabled = excluded.enabled`,
-        [readerId, ...named.flatMap((type) => [type, changes[type]])],
-      );
-    }
+    const switches = changes.notifications ?? {};
+    const named = NOTIFICATION_TYPES.filter((type) => switches[type] !== undefined);
+    await this.transactions.run(async (manager) => {
+      if (named.length) {
+        await this.sql.run(
+          `INSERT INTO notification_preferences (reader_id, type, enabled) VALUES ${named.map((_, i) => `($1, $${i * 2 + 2}, $${i * 2 + 3}::boolean)`).join(', ')}
+           ON CONFLICT (reader_id, type) DO UPDATE SET enabled = excluded.enabled`,
+          [readerId, ...named.flatMap((type) => [type, switches[type]])],
+          manager,
+        );
+      }
+      await this.setEmailModes(readerId, changes.email ?? {}, manager);
+    });
     return this.preferences(readerId);
+  }
+
+  /** The e-mail modes named (a type without a row stays on for the bell). */
+  async setEmailModes(readerId: string, modes: Partial<Record<NotificationType, EmailMode>>, manager?: EntityManager): Promise<void> {
+    const named = NOTIFICATION_TYPES.filter((type) => modes[type] !== undefined);
+    if (named.length === 0) return;
+    await this.sql.run(
+      `INSERT INTO notification_preferences (reader_id, type, enabled, email_mode) VALUES ${named.map((_, i) => `($1, $${i * 2 + 2}, $${named.length * 2 + 2}::boolean, $${i * 2 + 3})`).join(', ')}
+       ON CONFLICT (reader_id, type) DO UPDATE SET email_mode = excluded.email_mode`,
+      [readerId, ...named.flatMap((type) => [type, modes[type]]), true],
+      manager,
+    );
   }
 
   private rows(readerId: string, limit: number, before?: number): Promise<Row[]> {

@@ -6,6 +6,8 @@
  * the host page. The iframe tells its height over postMessage; only messages from the service's
  * origin and from that very frame are believed. A site the service does not serve (not in
  * ALLOWED_ORIGINS) gets the service's sentence in the box instead of the browser's blocked frame.
+ * A link to one comment (`#comment-<id>`, as in the notifications) is passed to the frames, on
+ * loading and on every change of the fragment; a frame that shows the comment asks to be scrolled to it.
  */
 import { scriptOrigin } from './script-origin.js';
 
@@ -14,7 +16,9 @@ import { scriptOrigin } from './script-origin.js';
   if (!origin) return;
   const frames = new Map<Window, HTMLIFrameElement>();
 
-  const THEME = ['accent', 'text', 'muted', 'background', 'font'];
+  const THEME = ['Accent', 'Text', 'Muted', 'Background', 'Font'];
+  // Only what a comment id is made of leaves the page's address (the widget checks the id itself).
+  const linked = () => (/^#comment-([\da-f-]{36})$/.exec(location.hash) ?? [])[1];
   /**
    * Asked once per page: the refusal in each language when the service refuses this site; nothing
    * when it allows it or could not be asked (then the iframe is tried, as before).
@@ -40,13 +44,14 @@ import { scriptOrigin } from './script-origin.js';
   function addFrame(box: HTMLElement, lang: string): void {
     const data = box.dataset;
     const query = new URLSearchParams({ articleId: data.articleId!, lang, host: location.origin });
-    if (data.articleUrl) query.set('url', data.articleUrl);
-    else query.set('url', location.href.split('#')[0]!);
+    query.set('url', data.articleUrl || location.href.split('#')[0]!);
     const title = data.articleTitle ?? document.title;
     if (title) query.set('title', title);
+    const comment = linked();
+    if (comment) query.set('comment', comment);
     for (const key of THEME) {
-      const value = data['theme' + key[0]!.toUpperCase() + key.slice(1)];
-      if (value) query.set(`theme-${key}`, value);
+      const value = data['theme' + key];
+      if (value) query.set(`theme-${key.toLowerCase()}`, value);
     }
     const iframe = document.createElement('iframe');
     iframe.src = `${origin}/widget?${query}`;
@@ -61,13 +66,16 @@ import { scriptOrigin } from './script-origin.js';
     document.querySelectorAll<HTMLElement>('[data-comments]').forEach(mount);
   }
 
-  window.addEventListener('message', (event: MessageEvent) => {
-    if (event.origin !== origin || !event.source) return;
+  addEventListener('message', (event: MessageEvent) => {
     const frame = frames.get(event.source as Window);
-    const data = event.data as { type?: string; height?: unknown } | null;
-    if (!frame || data?.type !== 'comments:resize' || typeof data.height !== 'number') return;
+    const data = (event.data ?? {}) as { type?: unknown; height?: unknown; offset?: unknown };
+    if (event.origin !== origin || !frame || data.type !== 'comments:resize' || typeof data.height !== 'number') return;
     frame.style.height = `${Math.max(120, Math.min(Math.ceil(data.height), 100_000))}px`;
+    // With `offset`: the page scrolls to that point of the frame (a linked comment).
+    if (typeof data.offset === 'number') scrollTo(0, frame.getBoundingClientRect().top + scrollY + data.offset);
   });
+
+  addEventListener('hashchange', () => frames.forEach((_, w) => w.postMessage({ type: 'comments:show', id: linked() }, origin)));
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mountAll);
   else mountAll();

@@ -30,7 +30,7 @@ export const list = h('ol', { class: 'cw-list', 'aria-label': t.comments, 'aria-
 export const listState = h('p', { class: 'cw-state' }, t.loading);
 export const more = h('button', { type: 'button', class: 'cw-more', hidden: true, onclick: () => void loadPage() }, t.loadMore);
 export const sortBar = h('div', { class: 'cw-sort', role: 'group', 'aria-label': t.sortLabel },
-  ...SORTS.map((s) => h('button', { type: 'button', class: 'cw-sort-option', 'data-sort': s, 'aria-pressed': String(s === sort), onclick: () => setSort(s) }, t.sorts[s]!)));
+  ...SORTS.map((s) => h('button', { type: 'button', class: 'cw-sort-option', 'data-sort': s, 'aria-pressed': String(s === sort), onclick: () => void setSort(s) }, t.sorts[s]!)));
 
 export function currentTotal(): number {
   return total;
@@ -50,20 +50,20 @@ function topLi(id: string): HTMLElement | null {
   return list.querySelector(`:scope > [data-id="${CSS.escape(id)}"]`);
 }
 
-function setSort(next: Sort): void {
+async function setSort(next: Sort): Promise<void> {
   if (next === sort) return;
   sort = next;
   sortBar.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.sort === sort)));
-  void loadPage(true);
+  await loadPage(true);
 }
 
 /** The next page, or (`restart`) the first one in place of the list; `fresh` past the browser's cache. */
-export async function loadPage(restart = false, fresh = false): Promise<void> {
+export async function loadPage(restart = false, fresh = false, limit = PAGE): Promise<void> {
   if (restart) generation++;
   const mine = generation;
   more.disabled = true;
   list.setAttribute('aria-busy', 'true');
-  const query = `${sort === 'newest' ? '' : `sort=${sort}&`}limit=${PAGE}${cursor && !restart ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  const query = `${sort === 'newest' ? '' : `sort=${sort}&`}limit=${limit}${cursor && !restart ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
   try {
     const page = await api<Page & { commentsOpen: boolean }>('GET', `${articlePath}/comments?${query}`, { cache: fresh ? 'no-cache' : 'default' });
     if (mine !== generation) return;
@@ -154,6 +154,38 @@ export function topRemoved(id: string, placeholder: Item | null): void {
 /** A placeholder goes with its last reply. */
 export function dropIfEmptyPlaceholder(id: string): void {
   if (known.get(id)?.deleted) topRemoved(id, null);
+}
+
+/**
+ * For a link to a top comment: the list, newest first, paged on until the comment is in it or is
+ * past the time it was published at the earliest (`notBefore`, ms): then null, the comment is not
+ * in this article's list. A list from the browser's cache may be older than the comment: loaded
+ * again past the cache, once.
+ */
+export async function seekTop(id: string, notBefore: number): Promise<HTMLElement | null> {
+  if (topLi(id)) return topLi(id);
+  await setSort('newest');
+  let refreshed = false;
+  for (;;) {
+    const li = topLi(id);
+    if (li) return li;
+    const newest = publishedAt(list.firstElementChild);
+    if (!refreshed && (newest === null || newest < notBefore)) {
+      refreshed = true;
+      await loadPage(true, true);
+      continue;
+    }
+    const before = cursor;
+    const oldest = publishedAt(list.lastElementChild);
+    if (!before || (oldest !== null && oldest < notBefore)) return null;
+    await loadPage(false, false, 100);
+    if (cursor === before) return null; // the page failed
+  }
+}
+
+function publishedAt(li: Element | null): number | null {
+  const c = li ? known.get((li as HTMLElement).dataset.id!) : undefined;
+  return c ? new Date(c.publishedAt).getTime() : null;
 }
 
 /** After a dropped connection: what was published meanwhile, and the count. */

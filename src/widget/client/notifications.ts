@@ -1,11 +1,12 @@
 /**
  * The bell's panel: the reader's notifications, newest first (a page at a time), each a link to the
  * article at the comment (`#comment-<id>`) that marks it read; "mark all read"; and which types the
- * reader gets. Text from the server is set as text, and only http(s) links are followed.
+ * reader gets, and by e-mail (email.ts). Text from the server is set as text, and only http(s) links are followed.
  */
 import { api } from './api.js';
 import { currentAuth, failure, settings, setNotice, t } from './context.js';
 import { clear, h } from './dom.js';
+import { emailSection, loadEmail, showModes, type EmailModes } from './email.js';
 import { errorText, relativeTime } from './i18n.js';
 
 type NotificationType = 'reply' | 'published' | 'rejected' | 'featured' | 'warning';
@@ -31,7 +32,8 @@ const words = t.notifications;
 const items = h('ul', { class: 'cw-notes' });
 const more = h('button', { type: 'button', class: 'cw-link cw-notes-more', hidden: true }, words.more);
 const markAll = h('button', { type: 'button', class: 'cw-link cw-notes-all' }, words.markAll);
-const prefs = h('fieldset', { class: 'cw-notes-prefs', hidden: true }, h('legend', {}, words.settings));
+const types = h('fieldset', { class: 'cw-notes-prefs' }, h('legend', {}, words.settings));
+const prefs = h('div', { class: 'cw-notes-settings-box', hidden: true }, types, emailSection);
 const prefsToggle = h('button', { type: 'button', class: 'cw-link cw-notes-settings', 'aria-expanded': 'false' }, words.settings);
 export const panel = h('div', { id: 'cw-notifications', class: 'cw-notes-panel', role: 'region', 'aria-label': words.title, hidden: true },
   h('div', { class: 'cw-notes-head' }, h('strong', {}, words.title), markAll, prefsToggle),
@@ -56,6 +58,7 @@ export function togglePanel(button: HTMLElement, tellUnread: (n: number) => void
   clear(items);
   cursor = null;
   void load();
+  if (!prefs.hidden) void loadPreferences();
 }
 
 async function load(): Promise<void> {
@@ -119,17 +122,25 @@ prefsToggle.addEventListener('click', () => {
   if (open) void loadPreferences();
 });
 
+// The reader may have confirmed the address in another tab.
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && !panel.hidden && !prefs.hidden) void loadEmail();
+});
+
 async function loadPreferences(): Promise<void> {
   const token = currentAuth()?.token;
   if (!token) return;
+  void loadEmail();
   try {
-    const { notifications } = await api<{ notifications: Record<NotificationType, boolean> }>('GET', '/api/me/preferences', { token, cache: 'no-store' });
-    prefs.querySelectorAll('label').forEach((el) => el.remove());
+    const { notifications, email } = await api<{ notifications: Record<NotificationType, boolean>; email?: EmailModes }>('GET', '/api/me/preferences', { token, cache: 'no-store' });
+    if (currentAuth()?.token !== token) return;
+    types.querySelectorAll('label').forEach((el) => el.remove());
     for (const type of TYPES) {
       const box = h('input', { type: 'checkbox', name: type, checked: notifications[type] !== false });
       box.addEventListener('change', () => void savePreference(type, box));
-      prefs.append(h('label', { class: 'cw-notes-pref' }, box, ' ', words.types[type]));
+      types.append(h('label', { class: 'cw-notes-pref' }, box, ' ', words.types[type]));
     }
+    showModes(email);
   } catch (err) {
     failure(err);
   }
@@ -140,8 +151,9 @@ async function savePreference(type: NotificationType, box: HTMLInputElement): Pr
   if (!token) return;
   box.disabled = true;
   try {
-    const { notifications } = await api<{ notifications: Record<NotificationType, boolean> }>('PUT', '/api/me/preferences', { token, body: { notifications: { [type]: box.checked } } });
+    const { notifications, email } = await api<{ notifications: Record<NotificationType, boolean>; email?: EmailModes }>('PUT', '/api/me/preferences', { token, body: { notifications: { [type]: box.checked } } });
     box.checked = notifications[type];
+    showModes(email);
   } catch (err) {
     box.checked = !box.checked;
     setNotice(errorText(t, failure(err)), 'error');

@@ -125,6 +125,19 @@ export function replyRemoved(id: string, parentId: string): number | null {
   return th.count;
 }
 
+/**
+ * For a link to a reply: its thread opened and paged on until the reply is in it. A reply the
+ * pages do not have (they may be from the browser's cache) is added as if the stream had told it.
+ */
+export async function revealReply(c: Item): Promise<HTMLElement | null> {
+  const th = threads.get(c.parentId!);
+  if (!th) return null;
+  if (!th.expanded) await expand(th);
+  while (!rendered(th, c.id) && th.cursor && !th.busy && !th.failed) await loadReplies(th);
+  if (!rendered(th, c.id) && !th.failed) replyPublished(c, false);
+  return rendered(th, c.id);
+}
+
 export function dropThread(id: string): void {
   threads.delete(id);
 }

@@ -12,6 +12,7 @@ import { authStore, currentAuth, notice, onSessionChange, settings, t } from './
 import { h } from './dom.js';
 import { loadHighlights, strip } from './highlights.js';
 import { relativeTime } from './i18n.js';
+import { startCommentLinks } from './comment-link.js';
 import { catchUp, checkAgainstOwn, count, list, listState, loadPage, more, sortBar } from './list.js';
 import { live } from './live.js';
 import { bell, startBell } from './bell.js';
@@ -105,4 +106,7 @@ if (currentAuth()) {
   void loadMutes();
 }
 void loadHighlights();
-void loadPage().then(live);
+void loadPage().then(() => {
+  live();
+  startCommentLinks();
+});
