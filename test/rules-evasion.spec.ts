@@ -78,12 +78,14 @@ describe('properties', () => {
 });
 
 /**
- * Milliseconds of the fastest of three runs, so a garbage collection pause or a busy machine is
- * not mistaken for backtracking (which would take seconds every time).
+ * Milliseconds of the fastest of five runs, so a garbage collection pause or a busy machine is
+ * not mistaken for backtracking (which would take seconds every time; linear matching takes about
+ * a millisecond, and a CI machine running two suites beside Chromium was seen taking 79).
  */
+const FAST_MS = 250;
 function fastest(run: () => unknown): number {
   let best = Infinity;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const started = performance.now();
     run();
     best = Math.min(best, performance.now() - started);
@@ -122,7 +124,7 @@ describe('adversarial input stays fast (linear matching, no catastrophic backtra
   test.each(inputs)('%s', (_name, body) => {
     expect(body.length).toBeLessThanOrEqual(250);
     for (const compiled of [rules, pathological]) {
-      expect(fastest(() => evaluate({ body }, {}, compiled))).toBeLessThan(50);
+      expect(fastest(() => evaluate({ body }, {}, compiled))).toBeLessThan(FAST_MS);
     }
   });
 
@@ -130,8 +132,8 @@ describe('adversarial input stays fast (linear matching, no catastrophic backtra
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...ALPHABET, ...INVISIBLES), { minLength: 200, maxLength: 250 }), (cs) => {
         const body = cs.join('').slice(0, 250);
-        expect(fastest(() => evaluate({ body }, {}, pathological))).toBeLessThan(50);
-        expect(fastest(() => evaluate({ body }, {}, rules))).toBeLessThan(50);
+        expect(fastest(() => evaluate({ body }, {}, pathological))).toBeLessThan(FAST_MS);
+        expect(fastest(() => evaluate({ body }, {}, rules))).toBeLessThan(FAST_MS);
       }),
       { numRuns: 300 },
     );
