@@ -59,6 +59,20 @@ export function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T | u
   return Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs).unref())]);
 }
 
+/**
+ * A producer's queue call (BullMQ waits for its connection; the producer would rather know now and
+ * try again later): refused at once while `connection` is not ready, and after `timeoutMs`.
+ */
+export async function beforeDeadline<T>(connection: Redis, promise: Promise<T>, what: string, timeoutMs = 3000): Promise<T> {
+  if (connection.status !== 'ready') {
+    promise.catch(() => undefined);
+    throw new Error(`Redis connection is ${connection.status}`);
+  }
+  const result = await within(promise.then((value) => ({ value })), timeoutMs);
+  if (result === undefined) throw new Error(`${what} timed out`);
+  return result.value;
+}
+
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
   constructor(@InjectRedis() private readonly redis: Redis) {}

@@ -1,11 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AppConfig } from '../../config.js';
-import { closeRedis, within } from '../../redis/redis.module.js';
+import { beforeDeadline, closeRedis, createRedis, within } from '../../redis/redis.module.js';
 
 export const MODERATION_QUEUE = 'moderation';
-const ADD_DEADLINE_MS = 3000;
 
 export interface ModerationJob {
   commentId: string;
@@ -34,13 +33,7 @@ export class ModerationQueue implements OnModuleDestroy {
 
   constructor(config: AppConfig) {
     // Fail fast while Redis is away: the outbox keeps the comment until the add succeeds.
-    this.connection = new Redis(config.redisUrl, {
-      connectionName: 'comments-queue',
-      enableOfflineQueue: false,
-      enableAutoPipelining: true,
-      maxRetriesPerRequest: 1,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    });
+    this.connection = createRedis(config.redisUrl, 'comments-queue');
     this.connection.on('error', () => undefined);
     this.queue = new Queue<ModerationJob>(MODERATION_QUEUE, {
       connection: this.connection,
@@ -64,20 +57,15 @@ export class ModerationQueue implements OnModuleDestroy {
    * connection drops mid-way it leaves rejected promises nobody handles.
    */
   private async addEach(jobs: Array<{ commentId: string; jobId: string }>): Promise<void> {
-    const results = await this.withDeadline(
+    const results = await beforeDeadline(
+      this.connection,
       Promise.allSettled(jobs.map(({ commentId, jobId }) => this.queue.add('moderate', { commentId }, { jobId }))),
+      'queue add',
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
 
-  /** BullMQ waits for its connection; the outbox would rather know now and try again later. */
-  private async withDeadline<T>(promise: Promise<T>): Promise<T> {
-    if (this.connection.status !== 'ready') throw new Error(`Redis connection is ${this.connection.status}`);
-    const result = await within(promise, ADD_DEADLINE_MS);
-    if (result === undefined) throw new Error('queue add timed out');
-    return result;
-  }
 
   /**
    * Queues comments again that should have been decided long ago (Redis restarted without its

@@ -1,11 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AppConfig } from '../../config.js';
-import { closeRedis, within } from '../../redis/redis.module.js';
+import { beforeDeadline, closeRedis, createRedis, within } from '../../redis/redis.module.js';
 
 export const ACCOUNTS_QUEUE = 'accounts';
-const ADD_DEADLINE_MS = 3000;
 
 /** `delete`: one reader's account; `sweep`: due deletions whose job was lost; `retention`: the daily erasing. */
 export type AccountJobName = 'delete' | 'sweep' | 'retention';
@@ -31,12 +30,7 @@ export class AccountsQueue implements OnModuleDestroy {
   private readonly log = new Logger(AccountsQueue.name);
 
   constructor(config: AppConfig) {
-    this.connection = new Redis(config.redisUrl, {
-      connectionName: 'comments-accounts',
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    });
+    this.connection = createRedis(config.redisUrl, 'comments-accounts');
     this.connection.on('error', () => undefined);
     this.queue = new Queue<AccountJob, unknown, AccountJobName>(ACCOUNTS_QUEUE, {
       connection: this.connection,
@@ -76,11 +70,8 @@ export class AccountsQueue implements OnModuleDestroy {
   }
 
   /** BullMQ waits for its connection; callers would rather know now (the sweep tries again). */
-  private async withDeadline<T>(promise: Promise<T>): Promise<T> {
-    if (this.connection.status !== 'ready') throw new Error(`Redis connection is ${this.connection.status}`);
-    const result = await within(promise.then((value) => ({ value })), ADD_DEADLINE_MS);
-    if (result === undefined) throw new Error('accounts queue timed out');
-    return result.value;
+  private withDeadline<T>(promise: Promise<T>): Promise<T> {
+    return beforeDeadline(this.connection, promise, 'accounts queue');
   }
 
   async onModuleDestroy(): Promise<void> {

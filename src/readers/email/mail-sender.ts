@@ -213,10 +213,7 @@ export class MailSender {
   /** The confirmation mail, with a new single-use link (its hash replaces any older one). */
   async confirm(job: MailJob): Promise<string> {
     if (!job.readerId || !job.address) return 'nothing to send';
-    const [row] = await this.sql.rows<EmailRow>(
-      'SELECT reader_id, address, language, confirmed_at, confirmation_sent_at FROM reader_emails WHERE reader_id = $1',
-      [job.readerId],
-    );
+    const row = await this.email.row(job.readerId);
     const current = row && row.address === job.address && row.confirmed_at == null;
     if (!current || (job.sentAt !== undefined && row.confirmation_sent_at != null && this.sql.time(row.confirmation_sent_at).getTime() !== job.sentAt)) {
       return 'superseded';

@@ -1,11 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AppConfig } from '../../config.js';
-import { closeRedis, within } from '../../redis/redis.module.js';
+import { beforeDeadline, closeRedis, createRedis, within } from '../../redis/redis.module.js';
 
 export const MAIL_QUEUE = 'mail';
-const ADD_DEADLINE_MS = 3000;
 /** Attempts of a sending job: with the exponential backoff from 2 s, about 17 minutes of an SMTP server away. */
 export const MAIL_ATTEMPTS = 10;
 
@@ -36,12 +35,7 @@ export class MailQueue implements OnModuleDestroy {
 
   constructor(config: AppConfig) {
     if (!config.smtpUrl) return;
-    this.connection = new Redis(config.redisUrl, {
-      connectionName: 'comments-mail',
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    });
+    this.connection = createRedis(config.redisUrl, 'comments-mail');
     this.connection.on('error', () => undefined);
     this.queue = new Queue<MailJob, unknown, MailJobName>(MAIL_QUEUE, {
       connection: this.connection,
@@ -64,16 +58,9 @@ export class MailQueue implements OnModuleDestroy {
   /** Adds a job; one with the same id already there (waiting, running or done lately) is kept instead. */
   async add(name: MailJobName, data: MailJob, jobId: string): Promise<void> {
     if (!this.queue) throw new Error('e-mail is off (SMTP_URL unset)');
-    await this.withDeadline(this.queue.add(name, data, { jobId }));
+    await beforeDeadline(this.connection!, this.queue.add(name, data, { jobId }), 'mail queue');
   }
 
-  /** BullMQ waits for its connection; callers would rather know now. */
-  private async withDeadline<T>(promise: Promise<T>): Promise<T> {
-    if (this.connection?.status !== 'ready') throw new Error(`Redis connection is ${this.connection?.status ?? 'absent'}`);
-    const result = await within(promise.then((value) => ({ value })), ADD_DEADLINE_MS);
-    if (result === undefined) throw new Error('mail queue timed out');
-    return result.value;
-  }
 
   async onModuleDestroy(): Promise<void> {
     if (this.queue) await within(this.queue.close().catch(() => undefined), 1000);

@@ -85,11 +85,12 @@ export class NotificationsService {
   /** Newest first; `before` is a cursor from an earlier page. */
   async page(readerId: string, limit: number, cursor?: string): Promise<NotificationPage> {
     const before = cursor ? decodeCursor(cursor) : undefined;
-    if (!before) await this.unreadState(readerId); // trims when needed
+    // The first page's look also trims the reader's notifications when needed.
+    const unread = before ? await this.unread(readerId) : (await this.unreadState(readerId)).unread;
     const rows = await this.rows(readerId, limit + 1, before);
     const items = rows.slice(0, limit).map((row) => this.view(row));
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items, nextCursor: last ? encodeCursor(Number(last.id)) : null, unread: await this.unread(readerId) };
+    return { items, nextCursor: last ? encodeCursor(Number(last.id)) : null, unread };
   }
 
   /** Unread ones, and the newest id (the poll's ETag changes with either). */
