@@ -141,7 +141,8 @@ describe.each(DATABASES)('dry run of a draft rule set, on %s', (kind) => {
   });
 });
 
-describe.each(DATABASES)('dry run over the default 10,000 comments, on %s', (kind) => {
+// The small dry runs above cover both databases' SQL; filling 10,000 comments is done once, on the newsroom's database.
+describe.each(['postgres'] as const)('dry run over the default 10,000 comments, on %s', (kind) => {
   test('judges them with the shipped lists in a few seconds at most', async () => {
     const t = await startTestApp(kind, { RUN_WORKER: 'false' });
     try {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { postgresTemplateName } from './database-templates.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -19,16 +20,20 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database of the given kind, dropped afterwards. */
-export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+/**
+ * A fresh database of the given kind, dropped afterwards. A PostgreSQL one is a copy of a migrated
+ * template (see database-templates.ts), unless `empty`; SQLite migrates quickly enough itself.
+ */
+export async function freshDatabase(kind: DatabaseKind, { empty = false } = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'comments-test-'));
   if (kind === 'sqlite') {
     return { kind, env: { DATA_DIR: dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
   const name = `comments_test_${randomBytes(6).toString('hex')}`;
+  const template = empty ? undefined : await postgresTemplateName(POSTGRES_ADMIN_URL);
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
