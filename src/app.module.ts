@@ -20,7 +20,10 @@ import { MutesModule } from './readers/mutes/mutes.module.js';
 import { NotificationsModule } from './readers/notifications/notifications.module.js';
 import { AccountModule } from './readers/account/account.module.js';
 import { EmailModule } from './readers/email/email.module.js';
+import { CdnModule } from './integrations/cdn/cdn.module.js';
+import { ClassifierModule } from './integrations/classifier/classifier.module.js';
 import { WidgetModule } from './widget/widget.module.js';
+import { WebhooksApiModule, WebhooksModule } from './integrations/webhooks/webhooks.module.js';
 
 @Global()
 @Module({})
@@ -49,6 +52,9 @@ export function sharedImports(config: AppConfig, options: { worker: boolean; asy
     MutesModule,
     NotificationsModule,
     EmailModule.register(options),
+    WebhooksModule.register(options),
+    CdnModule.register(options),
+    ClassifierModule,
   ];
 }
 
@@ -66,6 +72,7 @@ export class AppModule {
         WidgetModule,
         MetricsModule,
         DashboardModule,
+        WebhooksApiModule,
         DemoModule.register(config),
         ...(config.emulator ? [EmulatorModule] : []),
       ],

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_RULES_FILE, RuleSetError, loadRuleSetFile } from './rules/rule-set.js';
 import { estimateSecretBits } from './common/secret-strength.js';
 import { EMULATOR_FACEBOOK, EMULATOR_TWITTER, emulatorEndpoints } from './auth/emulator/emulator.credentials.js';
+import { PURGE_METHODS, parseCdnConfig, type CdnConfig } from './integrations/cdn/purge-config.js';
 
 /** A configuration problem found at start: printed as one line, then the process exits 1. */
 export class ConfigError extends Error {}
@@ -136,6 +137,12 @@ const envSchema = z.object({
   FACEBOOK_AUTHORIZE_URL: optionalHttpUrl,
   FACEBOOK_TOKEN_URL: optionalHttpUrl,
   FACEBOOK_PROFILE_URL: optionalHttpUrl,
+  SSO_SECRET: optionalText,
+  SSO_JWKS_URL: optionalHttpUrl,
+  SSO_JWKS_MAX_AGE: positiveInt(600),
+  SSO_JWKS_COOLDOWN: wholeNumber(30),
+  SSO_NAME: optionalText.pipe(z.string().max(40, 'at most 40 characters').optional()),
+  SSO_LOGIN_URL: optionalHttpUrl,
   MODERATOR_ADMIN_EMAIL: optionalText.pipe(z.email({ message: 'an email address' }).optional()),
   MODERATOR_ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, 'at least 12 characters').optional()),
   MODERATOR_SESSION_TTL: positiveInt(12 * 3600),
@@ -162,6 +169,10 @@ const envSchema = z.object({
   RETENTION_REJECTED_DAYS: wholeNumber(90),
   RETENTION_ADDRESS_DAYS: wholeNumber(30),
   EXPORT_RATE_LIMIT: positiveInt(5),
+  EXTERNAL_MODERATION_URL: optionalHttpUrl,
+  EXTERNAL_MODERATION_SECRET: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  EXTERNAL_MODERATION_TIMEOUT_MS: positiveInt(500),
+  EXTERNAL_MODERATION_REQUIRED: bool(false),
   SMTP_URL: optionalText.pipe(
     z
       .string()
@@ -185,7 +196,18 @@ const envSchema = z.object({
   MAIL_TIMEZONE: optionalText.pipe(z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Seoul').default('Asia/Seoul')),
   MAIL_THREAD_WINDOW_MINUTES: positiveInt(10),
   MAIL_SCAN_INTERVAL: positiveInt(5000),
+  CDN_PURGE_URL: optionalText,
+  CDN_PURGE_METHOD: optionalText.pipe(z.enum(PURGE_METHODS, { message: PURGE_METHODS.join(', ') }).default('POST')),
+  CDN_PURGE_HEADERS: optionalText,
+  CDN_PURGE_BODY: optionalText,
+  CDN_MAX_AGE: positiveInt(86_400),
   EMAIL_RATE_LIMIT: positiveInt(5),
+  WEBHOOK_ALLOW_PRIVATE: bool(false),
+  REVIEW_BACKLOG_ALERT: optionalText.pipe(
+    z.string().regex(/^\d{1,9}$/, 'a whole number greater than 0 (unset: no alert)').transform(Number).refine((n) => n > 0, 'a whole number greater than 0 (unset: no alert)').optional(),
+  ),
+  REVIEW_BACKLOG_CHECK_INTERVAL: positiveInt(60_000),
+  WEBHOOK_BACKOFF_MS: optionalText.pipe(z.string().regex(/^\d{1,9}$/, 'a whole number of milliseconds').transform(Number).optional()),
 });
 
 /** The address in `a@b` or `"Name" <a@b>`, or null. */
@@ -239,12 +261,35 @@ export interface TwitterConfig {
   profileUrl: string;
 }
 
+export interface ExternalModerationConfig {
+  url: string;
+  /** Signs each request (X-Comments-Signature); unset, requests go unsigned (refused in production). */
+  secret?: string;
+  timeoutMs: number;
+  /** An unavailable classifier holds the comment for review instead of letting the rules decide alone. */
+  required: boolean;
+}
+
 export interface FacebookConfig {
   appId: string;
   appSecret: string;
   authorizeUrl: string;
   tokenUrl: string;
   profileUrl: string;
+}
+
+/** Sign-in with the publisher's own accounts (POST /auth/sso): HS256 with `secret`, RS256/ES256 with the keys at `jwksUrl`, or both. */
+export interface SsoConfig {
+  secret?: string;
+  jwksUrl?: string;
+  /** Seconds fetched keys are used before they are fetched again. */
+  jwksMaxAgeSeconds: number;
+  /** Seconds at least between two fetches caused by a token whose `kid` is not among the keys. */
+  jwksCooldownSeconds: number;
+  /** The widget's button: "Log in with {name}". */
+  name: string;
+  /** The site's own sign-in page, opened by the widget's button in a popup. */
+  loginUrl?: string;
 }
 
 /** The validated, typed configuration. Also the DI token services inject. */
@@ -303,6 +348,8 @@ export class AppConfig {
   demoPage!: boolean;
   twitter!: TwitterConfig | null;
   facebook!: FacebookConfig | null;
+  /** SSO_SECRET and/or SSO_JWKS_URL set: the `sso` provider; null: off. */
+  sso!: SsoConfig | null;
   /** The first admin, created at start when there is no admin yet (a generated password otherwise). */
   moderatorAdminEmail?: string;
   moderatorAdminPassword?: string;
@@ -351,6 +398,8 @@ export class AppConfig {
   retentionAddressDays!: number;
   /** Data exports (GET /api/me/export) one reader may download an hour. */
   exportRateLimit!: number;
+  /** The outside classifier the worker asks after the rules; null: the step is off. */
+  externalModeration!: ExternalModerationConfig | null;
   /** Where mail goes out (nodemailer URL); unset: e-mail notifications are off. */
   smtpUrl?: string;
   /** The From header of every mail. */
@@ -366,6 +415,16 @@ export class AppConfig {
   mailScanIntervalMs!: number;
   /** Address changes and confirmation resends per reader per hour. */
   emailRateLimit!: number;
+  /** A CDN in front of the public lists (CDN_PURGE_URL): long shared lifetimes and purges by tag; unset: none. */
+  cdn?: CdnConfig;
+  /** Webhooks may reach private, loopback and link-local addresses (tests, a receiver on the same network). */
+  webhookAllowPrivate!: boolean;
+  /** Review queue size above which `queue.backlog` webhooks go out (at most hourly); unset: never. */
+  reviewBacklogAlert?: number;
+  /** ms between two looks at the review queue's size (only with reviewBacklogAlert). */
+  reviewBacklogCheckMs!: number;
+  /** Tests only (NODE_ENV=test): the webhooks' first retry delay instead of 42 s. */
+  webhookBackoffMs?: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -417,6 +476,57 @@ function resolveAuthSecret(env: Env, dataDir: string): string {
   return secret;
 }
 
+/** EXTERNAL_MODERATION_*: off without a URL; a URL without a secret is refused in production (anyone could feed the classifier). */
+function resolveExternalModeration(env: Env): ExternalModerationConfig | null {
+  if (!env.EXTERNAL_MODERATION_URL) {
+    if (env.EXTERNAL_MODERATION_REQUIRED) {
+      throw new ConfigError('Invalid configuration: EXTERNAL_MODERATION_REQUIRED=true needs EXTERNAL_MODERATION_URL (the classifier to require)');
+    }
+    return null;
+  }
+  if (env.NODE_ENV === 'production' && !env.EXTERNAL_MODERATION_SECRET) {
+    throw new ConfigError('Invalid configuration: EXTERNAL_MODERATION_SECRET is required in production when EXTERNAL_MODERATION_URL is set (at least 16 characters; try: openssl rand -hex 32)');
+  }
+  if (env.EXTERNAL_MODERATION_TIMEOUT_MS > 60_000) {
+    throw new ConfigError(`Invalid configuration: EXTERNAL_MODERATION_TIMEOUT_MS must be at most 60000 (got ${env.EXTERNAL_MODERATION_TIMEOUT_MS}): every comment waits for it`);
+  }
+  return {
+    url: env.EXTERNAL_MODERATION_URL,
+    ...(env.EXTERNAL_MODERATION_SECRET ? { secret: env.EXTERNAL_MODERATION_SECRET } : {}),
+    timeoutMs: env.EXTERNAL_MODERATION_TIMEOUT_MS,
+    required: env.EXTERNAL_MODERATION_REQUIRED,
+  };
+}
+
+/**
+ * SSO_SECRET signs HS256 tokens, so it is held to AUTH_SECRET's rule (at least 32 bytes, RFC 7518
+ * §3.2; in production at least 256 bits as far as can be told) and must not be AUTH_SECRET itself.
+ */
+function resolveSso(env: Env, authSecret: string): SsoConfig | null {
+  const secret = env.SSO_SECRET;
+  if (!secret && !env.SSO_JWKS_URL) {
+    if (env.SSO_NAME || env.SSO_LOGIN_URL) throw new ConfigError('Invalid configuration: SSO_NAME and SSO_LOGIN_URL need SSO_SECRET or SSO_JWKS_URL');
+    return null;
+  }
+  if (secret !== undefined) {
+    if (Buffer.byteLength(secret) < 32) throw new ConfigError('Invalid configuration: SSO_SECRET must be at least 32 bytes (try: openssl rand -base64 48)');
+    const bits = Math.floor(estimateSecretBits(secret));
+    if (env.NODE_ENV === 'production' && bits < 256) {
+      throw new ConfigError(`Invalid configuration: SSO_SECRET is guessable (about ${bits} bits of entropy, at least 256 needed); generate one: openssl rand -base64 48`);
+    }
+    if (secret === authSecret) throw new ConfigError('Invalid configuration: SSO_SECRET must not be AUTH_SECRET (the site would hold the service\'s own key)');
+  }
+  const site = env.SSO_LOGIN_URL ?? env.ALLOWED_ORIGINS[0];
+  return {
+    secret,
+    jwksUrl: env.SSO_JWKS_URL,
+    jwksMaxAgeSeconds: env.SSO_JWKS_MAX_AGE,
+    jwksCooldownSeconds: env.SSO_JWKS_COOLDOWN,
+    name: env.SSO_NAME ?? (site ? new URL(site).hostname.replace(/^www\./, '') : 'SSO'),
+    loginUrl: env.SSO_LOGIN_URL,
+  };
+}
+
 export interface LoadOptions {
   /** The HTTP API (the default) rather than the worker or the command line: /metrics is served. */
   servesHttp?: boolean;
@@ -453,6 +563,8 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     throw new ConfigError('Invalid configuration: METRICS_TOKEN is required in production (at least 16 characters; try: openssl rand -hex 24), or set METRICS_PUBLIC=true to serve /metrics without one');
   }
 
+  const externalModeration = resolveExternalModeration(env);
+
   const twitter: TwitterConfig | null = env.TWITTER_CONSUMER_KEY
     ? {
         consumerKey: env.TWITTER_CONSUMER_KEY,
@@ -483,6 +595,19 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     : emulator
       ? { ...EMULATOR_FACEBOOK, ...emulated.facebook }
       : null;
+
+  if (env.WEBHOOK_BACKOFF_MS !== undefined && env.NODE_ENV !== 'test') {
+    throw new ConfigError('Invalid configuration: WEBHOOK_BACKOFF_MS is for tests only (NODE_ENV=test); unset it');
+  }
+
+  let cdn: CdnConfig | undefined;
+  try {
+    cdn = parseCdnConfig({ url: env.CDN_PURGE_URL, method: env.CDN_PURGE_METHOD, headers: env.CDN_PURGE_HEADERS, body: env.CDN_PURGE_BODY, maxAgeSeconds: env.CDN_MAX_AGE });
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
+  }
+
+  const sso = resolveSso(env, authSecret);
 
   const rulesFile = env.RULES_FILE ? resolve(env.RULES_FILE) : DEFAULT_RULES_FILE;
   try {
@@ -530,6 +655,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     demoPage: env.DEMO_PAGE ?? env.NODE_ENV !== 'production',
     twitter,
     facebook,
+    sso,
     moderatorAdminEmail: env.MODERATOR_ADMIN_EMAIL?.toLowerCase(),
     moderatorAdminPassword: env.MODERATOR_ADMIN_PASSWORD,
     moderatorSessionTtlSeconds: env.MODERATOR_SESSION_TTL,
@@ -556,6 +682,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     retentionRejectedDays: env.RETENTION_REJECTED_DAYS,
     retentionAddressDays: env.RETENTION_ADDRESS_DAYS,
     exportRateLimit: env.EXPORT_RATE_LIMIT,
+    externalModeration,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM ?? `"Comments" <no-reply@${new URL(publicUrl).hostname.replace(/^\[|\]$/g, '')}>`,
     emailConfirmHours: env.EMAIL_CONFIRM_HOURS,
@@ -564,5 +691,10 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     mailThreadWindowMinutes: env.MAIL_THREAD_WINDOW_MINUTES,
     mailScanIntervalMs: env.MAIL_SCAN_INTERVAL,
     emailRateLimit: env.EMAIL_RATE_LIMIT,
+    cdn,
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+    reviewBacklogAlert: env.REVIEW_BACKLOG_ALERT,
+    reviewBacklogCheckMs: env.REVIEW_BACKLOG_CHECK_INTERVAL,
+    webhookBackoffMs: env.WEBHOOK_BACKOFF_MS,
   });
 }

@@ -99,7 +99,7 @@ describe('embed.js on a site the service does not serve', () => {
     });
   });
 
-  test('embed.js stays under 1.2 KB gzipped', () => {
-    expect(gzipSync(readFileSync(join(process.cwd(), 'dist/public/embed.js')), { level: 9 }).length).toBeLessThan(1200);
+  test('embed.js stays under 1.3 KB gzipped', () => {
+    expect(gzipSync(readFileSync(join(process.cwd(), 'dist/public/embed.js')), { level: 9 }).length).toBeLessThan(1300);
   });
 });

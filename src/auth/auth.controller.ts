@@ -8,6 +8,7 @@ import { ErrorDto, ProvidersDto, TokenDto } from './auth.dto.js';
 import { AuthService, toCommenterView } from './auth.service.js';
 import { bearerToken } from './commenter.guard.js';
 import type { Provider } from './commenter.entity.js';
+import { enabledProviders } from './providers.js';
 import { safeReturnTo } from './return-to.js';
 import { SignInGuard, languageOf, type SignInOutcome } from './sign-in.guard.js';
 import { TokensService } from './tokens.service.js';
@@ -16,8 +17,6 @@ import './session.types.js';
 import { SESSION_COOKIE } from './session.cookie.js';
 
 type SignInRequest = FastifyRequest & { signIn?: SignInOutcome };
-
-const PROVIDER_NAMES: Record<Provider, string> = { twitter: 'Twitter', facebook: 'Facebook' };
 
 @ApiTags('auth')
 @Controller('auth')
@@ -34,12 +33,8 @@ export class AuthController {
   @ApiOperation({ summary: 'The sign-in providers enabled on this site' })
   @ApiOkResponse({ type: ProvidersDto })
   providers(): ProvidersDto {
-    const enabled = (['twitter', 'facebook'] as const).filter((p) => this.config[p]);
-    return {
-      providers: [...enabled],
-      details: enabled.map((id) => ({ id, name: PROVIDER_NAMES[id], signInUrl: `${this.config.publicUrl}/auth/${id}` })),
-      emulator: this.config.emulator,
-    };
+    const details = enabledProviders(this.config);
+    return { providers: details.map((p) => p.id), details, emulator: this.config.emulator };
   }
 
   @Get('twitter')

@@ -9,6 +9,8 @@ import { Commenter } from './commenter.entity.js';
 import { CommenterGuard, CommenterResolver } from './commenter.guard.js';
 import { FacebookStrategy } from './facebook.strategy.js';
 import { MeController } from './me.controller.js';
+import { SsoController } from './sso.controller.js';
+import { SsoService } from './sso.service.js';
 import { TokensService } from './tokens.service.js';
 import { TwitterStrategy } from './twitter.strategy.js';
 
@@ -23,8 +25,8 @@ export class AuthModule {
       module: AuthModule,
       global: true,
       imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([Commenter])],
-      controllers: [AuthController, MeController],
-      providers: [AuthService, CommenterCache, TokensService, CommenterResolver, CommenterGuard, ...strategies],
+      controllers: [AuthController, SsoController, MeController],
+      providers: [AuthService, CommenterCache, TokensService, CommenterResolver, CommenterGuard, SsoService, ...strategies],
       exports: [AuthService, CommenterCache, TokensService, CommenterResolver, CommenterGuard],
     };
   }

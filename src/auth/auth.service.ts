@@ -16,6 +16,11 @@ export interface ProviderProfile {
   displayName?: string;
   username?: string;
   avatarUrl?: string;
+  /**
+   * SSO: the token's `iat`. Name and picture change only when it is newer than the last one seen,
+   * so a token arriving late (or replayed) cannot undo a rename.
+   */
+  issuedAt?: number;
 }
 
 export interface CommenterView {
@@ -54,28 +59,47 @@ export class AuthService {
     const username = cleanDisplayName(profile.username, 100) || null;
     const displayName = cleanDisplayName(profile.displayName) || username || 'Reader';
     const now = new Date();
-    await this.transactions.run((manager) =>
-      manager
-      .createQueryBuilder()
-      .insert()
-      .into(Commenter)
-      .values({
-        id: randomUUID(),
-        provider: profile.provider,
-        providerUserId,
-        displayName,
-        username,
-        avatarUrl: cleanAvatarUrl(profile.avatarUrl),
-        status: 'active',
-        firstSeenAt: now,
-        lastLoginAt: now,
-      })
-      .orUpdate(['display_name', 'username', 'avatar_url', 'last_login_at'], ['provider', 'provider_user_id'])
-      .execute(),
-    );
+    if (profile.issuedAt !== undefined) {
+      await this.upsertIfNewer(profile, providerUserId, displayName, now);
+    } else {
+      await this.transactions.run((manager) =>
+        manager
+          .createQueryBuilder()
+          .insert()
+          .into(Commenter)
+          .values({
+            id: randomUUID(),
+            provider: profile.provider,
+            providerUserId,
+            displayName,
+            username,
+            avatarUrl: cleanAvatarUrl(profile.avatarUrl),
+            status: 'active',
+            firstSeenAt: now,
+            lastLoginAt: now,
+          })
+          .orUpdate(['display_name', 'username', 'avatar_url', 'last_login_at'], ['provider', 'provider_user_id'])
+          .execute(),
+      );
+    }
     const commenter = await this.commenters.findOneByOrFail({ provider: profile.provider, providerUserId });
     await this.cache.changed([commenter.id]); // name and picture refreshed
     return commenter;
+  }
+
+  /** The same row as signIn's, but name and picture only follow a newer `iat` (one statement: two sign-ins at once cannot interleave). */
+  private async upsertIfNewer(profile: ProviderProfile, providerUserId: string, displayName: string, now: Date): Promise<void> {
+    const newer = 'commenters.sso_iat IS NULL OR commenters.sso_iat < excluded.sso_iat';
+    await this.sql.run(
+      `INSERT INTO commenters (id, provider, provider_user_id, display_name, avatar_url, status, first_seen_at, last_login_at, sso_iat)
+       VALUES ($1, $2, $3, $4, $5, 'active', $6, $6, $7)
+       ON CONFLICT (provider, provider_user_id) DO UPDATE SET
+         last_login_at = excluded.last_login_at,
+         display_name = CASE WHEN ${newer} THEN excluded.display_name ELSE commenters.display_name END,
+         avatar_url = CASE WHEN ${newer} THEN excluded.avatar_url ELSE commenters.avatar_url END,
+         sso_iat = CASE WHEN ${newer} THEN excluded.sso_iat ELSE commenters.sso_iat END`,
+      [randomUUID(), profile.provider, providerUserId, displayName, cleanAvatarUrl(profile.avatarUrl), now, profile.issuedAt],
+    );
   }
 
   /** On every signed-in request: from memory (CommenterCache), or read with the concurrent requests' in one query. */

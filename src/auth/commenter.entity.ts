@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export type Provider = 'twitter' | 'facebook';
+export type Provider = 'twitter' | 'facebook' | 'sso';
 /** `deleted`: the reader deleted their account (profile erased, provider link freed): it can no longer act. */
 export type CommenterStatus = 'active' | 'banned' | 'deleted';
 
@@ -41,6 +41,10 @@ export class Commenter {
   /** When the account was deleted (status `deleted` since). */
   @Column({ name: 'deleted_at', type: Date, nullable: true })
   deletedAt!: Date | null;
+
+  /** SSO readers: the `iat` of the newest token that set the name and picture (an older one changes nothing). */
+  @Column({ name: 'sso_iat', type: 'bigint', nullable: true, select: false })
+  ssoIat!: string | null;
 
   /*
    * The commenter's history for the rules, kept by ModerationService with every status change:

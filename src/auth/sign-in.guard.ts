@@ -130,11 +130,7 @@ export function SignInGuard(provider: Provider, phase: 'start' | 'callback'): Ty
       if (typeof query.returnTo === 'string' && query.returnTo.length > RETURN_TO_MAX_LENGTH) {
         throw new AppError('VALIDATION_FAILED', 400, `returnTo must be at most ${RETURN_TO_MAX_LENGTH} characters`, { field: 'returnTo' });
       }
-      await this.limits.consume('sign-in', addressBucket(request.ip), {
-        points: this.config.signInRateLimit,
-        windowSeconds: 60,
-        message: 'Too many sign-in attempts from this address; please try again in a minute',
-      });
+      await countSignIn(this.limits, this.config, request);
     }
 
     getResponse(context: ExecutionContext): PassportResponse {
@@ -164,6 +160,15 @@ export function SignInGuard(provider: Provider, phase: 'start' | 'callback'): Ty
     }
   }
   return mixin(ProviderSignInGuard);
+}
+
+/** One sign-in attempt from the request's address against SIGNIN_RATE_LIMIT (every provider counts together). */
+export function countSignIn(limits: RateLimits, config: AppConfig, request: FastifyRequest): Promise<void> {
+  return limits.consume('sign-in', addressBucket(request.ip), {
+    points: config.signInRateLimit,
+    windowSeconds: 60,
+    message: 'Too many sign-in attempts from this address; please try again in a minute',
+  });
 }
 
 /** For the log line: the error and its cause (node-oauth's status and body), cut short: a provider's answer can be any size. */

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Sql, valuesList } from '../db/sql.js';
 import { searchText } from '../moderation/search/search-text.js';
+import { createdEventsStatement } from '../integrations/webhooks/webhook-events.js';
+import { WebhookTypes } from '../integrations/webhooks/webhook-types.js';
 import type { Article } from './article.entity.js';
 import type { Comment } from './comment.entity.js';
 
@@ -30,7 +32,10 @@ export class CommentWriter {
   private inFlight = 0;
   private readonly log = new Logger(CommentWriter.name);
 
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly webhooks: WebhookTypes,
+  ) {}
 
   write(item: NewComment): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -52,7 +57,7 @@ export class CommentWriter {
 
   private async flush(batch: Waiting[]): Promise<void> {
     try {
-      await insertAll(this.sql, batch.map((w) => w.item));
+      await insertAll(this.sql, batch.map((w) => w.item), this.webhooks.wants('comment.created'));
       batch.forEach((w) => w.resolve());
     } catch (err) {
       if (batch.length === 1) {
@@ -63,7 +68,7 @@ export class CommentWriter {
       this.log.debug({ err: (err as Error).message, size: batch.length }, 'batch insert failed; retrying row by row');
       for (const waiting of batch) {
         try {
-          await insertAll(this.sql, [waiting.item]);
+          await insertAll(this.sql, [waiting.item], this.webhooks.wants('comment.created'));
           waiting.resolve();
         } catch (rowErr) {
           waiting.reject(rowErr);
@@ -74,10 +79,11 @@ export class CommentWriter {
 }
 
 /**
- * The batch's new articles, comments and outbox rows: on PostgreSQL one
+ * The batch's new articles, comments and outbox rows (and `comment.created` webhook events when
+ * some endpoint wants them): on PostgreSQL one
  * statement (one round trip, atomic on its own), on SQLite one transaction (Sql.writeAll).
  */
-async function insertAll(sql: Sql, items: NewComment[]): Promise<void> {
+async function insertAll(sql: Sql, items: NewComment[], webhookEvents: boolean): Promise<void> {
   const articles = new Map<string, Article>();
   for (const { article } of items) if (article && !articles.has(article.id)) articles.set(article.id, article);
   await sql.writeAll([
@@ -97,5 +103,6 @@ async function insertAll(sql: Sql, items: NewComment[]): Promise<void> {
       text: `INSERT INTO outbox (comment_id, created_at) VALUES ${valuesList(items.length, 2)}`,
       params: items.flatMap(({ comment: c }) => [c.id, c.createdAt]),
     },
+    ...(webhookEvents ? [createdEventsStatement(items.map(({ comment }) => comment))] : []),
   ]);
 }

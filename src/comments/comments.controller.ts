@@ -20,6 +20,7 @@ import { ErrorDto } from '../auth/auth.dto.js';
 import type { Commenter } from '../auth/commenter.entity.js';
 import { CommenterGuard, CommenterResolver, CurrentCommenter, type CommenterRequest } from '../auth/commenter.guard.js';
 import { acceptsGzip } from '../common/compression.js';
+import { CdnHeaders } from '../integrations/cdn/cache-headers.js';
 import { AppError } from '../errors.js';
 import { parseLimit } from '../common/query-params.js';
 import { ModeratorResolver } from '../moderators/moderator.guard.js';
@@ -51,6 +52,7 @@ export class CommentsController {
     private readonly resolver: CommenterResolver,
     private readonly moderators: ModeratorResolver,
     private readonly edits: CommentEdits,
+    private readonly cdn: CdnHeaders,
   ) {}
 
   @Post('articles/:articleId/comments')
@@ -145,7 +147,9 @@ export class CommentsController {
         const made = await make();
         return { articleId: made.articleId, json: JSON.stringify(made.page) };
       }));
-    void reply.header('etag', page.etag).header('cache-control', 'public, max-age=5, stale-while-revalidate=30').header('vary', 'accept-encoding');
+    void reply.header('etag', page.etag).header('vary', 'accept-encoding');
+    // Not personalised (a reader's own comments, reactions and mutes come from /api/me/…): a CDN may keep it.
+    this.cdn.setPublic(reply, [page.articleId], 'max-age=5, stale-while-revalidate=30');
     if (request.headers['if-none-match'] === page.etag) {
       await reply.code(304).send();
       return;

@@ -6,14 +6,15 @@ import { LRUCache } from 'lru-cache';
 import { ErrorDto } from '../auth/auth.dto.js';
 import { acceptsGzip, gzipOnce } from '../common/compression.js';
 import { AppError } from '../errors.js';
+import { CdnHeaders } from '../integrations/cdn/cache-headers.js';
 import { ArticleCounts } from './article-counts.js';
 import { acceptArticleId } from './comment-text.js';
 import { ArticleCountsDto } from './comments.dto.js';
 
 const MAX_COUNT_IDS = 100;
 
-/** Index pages are read by every visitor: browsers and CDNs may keep an answer briefly. */
-const CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=60';
+/** Index pages are read by every visitor: browsers may keep an answer briefly (a CDN with purges, for CDN_MAX_AGE). */
+const BROWSER_CACHE = 'max-age=30, stale-while-revalidate=60';
 
 function invalid(message: string): AppError {
   return new AppError('VALIDATION_FAILED', 400, message, { field: 'articleIds' });
@@ -74,6 +75,8 @@ interface Answer {
   json: string;
   etag: string;
   gzip?: Buffer;
+  /** Cache-Control, Surrogate-Key and Cache-Tag (each article's tag). */
+  cacheHeaders: Record<string, string>;
   /** ArticleCounts' generation it was made in: any count dropped since, and it is made again. */
   generation: number;
 }
@@ -86,15 +89,18 @@ export class CountsController {
   /**
    * Whole answers by query string: an index page's visitors all ask the same question, so most
    * requests are one lookup. Keys are the caller's: bounded by count and bytes (an entry weighs its
-   * key, JSON and gzip form).
+   * key, JSON, tag headers and gzip form).
    */
   private readonly answers = new LRUCache<string, Answer>({
     max: 1000,
     maxSize: ANSWERS_MAX_BYTES,
-    sizeCalculation: (answer, key) => (key.length + answer.json.length) * 2 + (answer.gzip?.length ?? 0) + 200,
+    sizeCalculation: (answer, key) => (key.length + answer.json.length + 2 * (answer.cacheHeaders['cache-tag']?.length ?? 0)) * 2 + (answer.gzip?.length ?? 0) + 300,
   });
 
-  constructor(private readonly counts: ArticleCounts) {}
+  constructor(
+    private readonly counts: ArticleCounts,
+    private readonly cdn: CdnHeaders,
+  ) {}
 
   @Get('counts')
   @ApiOperation({ summary: 'Published comments per article, for index pages (count.js); cacheable, ETag / If-None-Match, readable from any site' })
@@ -109,7 +115,7 @@ export class CountsController {
     const { etag } = answer;
     void reply
       .header('etag', etag)
-      .header('cache-control', CACHE_CONTROL)
+      .headers(answer.cacheHeaders)
       .header('vary', 'accept-encoding')
       // Public numbers, read by count.js from news sites' pages: any origin may read them.
       .header('access-control-allow-origin', '*')
@@ -148,7 +154,7 @@ export class CountsController {
       for (let i = 0; i < ids.length; i++) members[i] ??= loaded.get(ids[i]!)!;
     }
     const json = `{"counts":{${members.join(',')}}}`;
-    const answer: Answer = { json, etag: `W/"${hash('sha1', json, 'base64url').slice(0, 22)}"`, generation };
+    const answer: Answer = { json, etag: `W/"${hash('sha1', json, 'base64url').slice(0, 22)}"`, generation, cacheHeaders: this.cdn.headersFor(ids, BROWSER_CACHE) };
     // Kept only if nothing was dropped while it was made, and no longer than its shortest-lived count.
     const ttl = this.counts.generation === generation ? this.counts.remainingMs(ids) : 0;
     if (ttl > 0) this.answers.set(query, answer, { ttl });

@@ -15,5 +15,6 @@ import { Moderator } from '../moderators/moderator.entity.js';
 import { ReaderMute } from '../readers/mutes/mute.entity.js';
 import { Notification, NotificationPreference } from '../readers/notifications/notification.entity.js';
 import { ReaderEmail } from '../readers/email/reader-email.entity.js';
+import { WebhookDelivery, WebhookEndpoint, WebhookEventRow } from '../integrations/webhooks/webhook.entity.js';
 
-export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry, RuleSetVersion, CommentRevision, CommentReaction, CommenterWarning, CommenterNote, ReaderMute, Notification, NotificationPreference, ReaderEmail];
+export const entities = [Commenter, Article, Comment, ModerationLogEntry, OutboxEntry, Moderator, CommenterBan, CommentReport, AuditEntry, RuleSetVersion, CommentRevision, CommentReaction, CommenterWarning, CommenterNote, ReaderMute, Notification, NotificationPreference, ReaderEmail, WebhookEndpoint, WebhookDelivery, WebhookEventRow];

@@ -7,6 +7,8 @@ import { ModerationQueue } from '../moderation/worker/moderation.queue.js';
 import { DecisionStats, WAIT_BUCKETS, type StatsSnapshot } from './decision-stats.js';
 import { histogramSamples, registerComputedMetric } from './exposition.js';
 import { HttpMetrics } from './http-metrics.js';
+import { CdnPurgeStats } from '../integrations/cdn/purge-stats.js';
+import { ClassifierStats } from '../integrations/classifier/classifier-stats.js';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'] as const;
 const STATUS_COUNT_TTL_MS = 15_000;
@@ -39,6 +41,8 @@ export class MetricsService {
     stats: DecisionStats,
     @InjectRepository(Comment) comments: Repository<Comment>,
     http: HttpMetrics,
+    cdnPurges: CdnPurgeStats,
+    classifier: ClassifierStats,
   ) {
     const snapshot = memo<StatsSnapshot>(1000, () => stats.snapshot());
     const byStatus = memo(STATUS_COUNT_TTL_MS, () =>
@@ -99,6 +103,8 @@ export class MetricsService {
       values: async (name) =>
         (await snapshot()).waits.flatMap(({ actor, buckets, sum, count }) => histogramSamples(name, { actor }, WAIT_BUCKETS, buckets, sum, count)),
     });
+    classifier.register(this.registry);
+    cdnPurges.register(this.registry);
     http.register(this.registry, 'comments_');
   }
 

@@ -12,7 +12,8 @@ export interface WidgetSettings {
   /** The service's origin: the only one sign-in popups may answer from. */
   origin: string;
   policyUrl: string;
-  providers: Array<{ id: string; name: string }>;
+  /** sso: `loginUrl` is the site's own sign-in page (SSO_LOGIN_URL), opened in a popup by the host page. */
+  providers: Array<{ id: string; name: string; loginUrl?: string | null }>;
   theme: Record<string, string>;
 }
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { enabledProviders } from '../auth/providers.js';
 import { ownOrigin } from '../auth/trusted-origin.js';
 import { acceptArticleId } from '../comments/comment-text.js';
 import { acceptsGzip } from '../common/compression.js';
@@ -10,8 +11,6 @@ import { AppError } from '../errors.js';
 import { EmbedOrigins } from './embed-origins.js';
 import { WidgetAssets, type Asset } from './widget-assets.js';
 import { refusalPage, widgetPage } from './widget-page.js';
-
-const PROVIDER_NAMES = { twitter: 'Twitter', facebook: 'Facebook' } as const;
 
 /** Theme values become CSS custom properties: colours and font names only, nothing that could load a URL. */
 const THEME_KEYS = ['accent', 'text', 'muted', 'background', 'font'] as const;
@@ -99,7 +98,7 @@ export class WidgetController {
         host,
         origin: self,
         policyUrl: this.config.commentPolicyUrl,
-        providers: (['twitter', 'facebook'] as const).filter((p) => this.config[p]).map((id) => ({ id, name: PROVIDER_NAMES[id] })),
+        providers: enabledProviders(this.config).map(({ id, name, signInUrl }) => (id === 'sso' ? { id, name, loginUrl: signInUrl } : { id, name })),
         theme,
       },
       {

@@ -15,7 +15,8 @@
 // BENCH_ONLY=reactions runs only the reaction phases (reactions.phases.mjs; BENCH_STREAMS, 10,000 live readers;
 // BENCH_DATABASE=sqlite runs them on SQLite; BENCH_LOADGEN=wrk sends the reactions with wrk instead of autocannon);
 // BENCH_NODE_FLAGS replaces the Node.js flags of `npm start` (e.g. "" for Node's defaults);
-// BENCH_POST_CONNECTIONS (200) is the connections of the POST phases, BENCH_CONNECTIONS (50) of the reads.
+// BENCH_POST_CONNECTIONS (200) is the connections of the POST phases, BENCH_CONNECTIONS (50) of the reads;
+// BENCH_ONLY=classifier runs only the outside classifier's cost (classifier.phase.mjs; BENCH_CLASSIFIER_MS, 50).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { reactionFanOut, reactionsAccepted } from './reactions.phases.mjs';
+import { classifierCost } from './classifier.phase.mjs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -219,7 +221,7 @@ async function main() {
     SSE_MAX_PER_CLIENT: '100000',
   };
   const api = await start('main', env, () => fetch(`${BASE}/health/ready`).then((r) => r.ok, () => false));
-  const startWorker = () => start('worker', { ...env, LOG_LEVEL: 'info' }, (output) => output.includes('moderation worker started'));
+  const startWorker = (extra = {}) => start('worker', { ...env, LOG_LEVEL: 'info', ...extra }, (output) => output.includes('moderation worker started'));
   let worker = await startWorker();
   const children = [api];
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
@@ -267,6 +269,17 @@ async function main() {
     }
 
     const only = process.env.BENCH_ONLY;
+    if (only === 'classifier') {
+      const restartWorker = async (extra) => {
+        worker.kill('SIGTERM');
+        await new Promise((resolve) => worker.once('exit', resolve));
+        worker = await startWorker(extra);
+      };
+      const cost = await classifierCost({ base: BASE, pool, tokens, seconds: SECONDS, sleep, percentile, tag, restartWorker });
+      const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version };
+      console.log(JSON.stringify({ machine, database: 'postgres', worker: 'separate process', classifier: cost }, null, 2));
+      return;
+    }
     // Warm-up (not measured): the server's JIT, caches and connection pools settle first.
     if (only !== 'post' && only !== 'reactions') {
       await run({ url: `${BASE}/health/live`, duration: 3 });

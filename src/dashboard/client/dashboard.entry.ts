@@ -7,16 +7,17 @@ import { clear, h } from './dom.js';
 import { highlighted } from './highlight.js';
 import { initialLang, texts, type Lang, type Text } from './i18n.js';
 import { loadModerators, openAccount } from './moderators-view.js';
+import { loadWebhooks } from './webhooks-view.js';
 import { loadRules } from './rules-view.js';
 import { emptySearch, hasTerms, searchForm, searchPage } from './search-view.js';
 import { formatTime, reasonLabel, reasonName, ruleLabel, ruleName } from './words.js';
 import { QUEUES, REASONS, belongsTo, reportsByReason, shownRevision, toItem, waitingEdit, type Item, type Me, type Queue, type QueueItem } from './model.js';
 
 /** `comment`: one comment, opened from a link (the audit log, #comment/{id}). */
-type View = Queue | 'log' | 'moderators' | 'rules' | 'comment' | 'search';
+type View = Queue | 'log' | 'moderators' | 'webhooks' | 'rules' | 'comment' | 'search';
 
 /** The views that are not comment queues. */
-const isQueue = (view: View): view is Queue => view !== 'log' && view !== 'moderators' && view !== 'rules' && view !== 'comment' && view !== 'search';
+const isQueue = (view: View): view is Queue => view !== 'log' && view !== 'moderators' && view !== 'webhooks' && view !== 'rules' && view !== 'comment' && view !== 'search';
 /** The views made of comment cards, which the keys act on. */
 const hasCards = (view: View): boolean => isQueue(view) || view === 'comment' || view === 'search';
 /** Views whose cards stay on screen, in their new state, when decided (they are no queue a decision leaves). */
@@ -244,6 +245,7 @@ async function loadView(view: View, append = false): Promise<void> {
   }
   if (view === 'comment') return loadComment(state.commentId!);
   if (view === 'moderators') return loadModerators(document.getElementById('main')!, { t, me: state.me!, stillShown: () => state.view === 'moderators', handleError, announce });
+  if (view === 'webhooks') return loadWebhooks(document.getElementById('main')!, { t, stillShown: () => state.view === 'webhooks', handleError, announce });
   if (view === 'rules') {
     return loadRules(document.getElementById('main')!, {
       t,
@@ -319,7 +321,7 @@ function render(): void {
 function renderTabs(): void {
   const tabs = document.getElementById('tabs');
   if (!tabs || !state.me) return;
-  const views: View[] = [...QUEUES, 'log', 'rules', ...(state.me.role === 'admin' ? (['moderators'] as View[]) : [])];
+  const views: View[] = [...QUEUES, 'log', 'rules', ...(state.me.role === 'admin' ? (['moderators', 'webhooks'] as View[]) : [])];
   tabs.replaceChildren(
     ...views.map((view, i) => {
       const count = state.counts[view];
@@ -463,7 +465,13 @@ function parentContext(parent: NonNullable<Item['parent']>): HTMLElement {
 function findingsLine(body: string, findings: Item['findings']): HTMLElement | null {
   if (!findings.length) return null;
   // A finding about the comment as a whole (pre-moderation, a closed article) has no text to quote.
-  const parts = findings.flatMap((f, i) => [i ? ', ' : '', ruleLabel(t, f.rule), f.end > f.start ? ` “${body.slice(f.start, f.end)}”` : '']);
+  // An outside classifier's findings carry its own words (label, score, why it was unavailable).
+  const parts = findings.flatMap((f, i) => [
+    i ? ', ' : '',
+    ruleLabel(t, f.rule),
+    f.detail && f.rule.startsWith('external') ? ` (${f.detail})` : '',
+    f.end > f.start ? ` “${body.slice(f.start, f.end)}”` : '',
+  ]);
   return h('p', { class: 'findings' }, `${t.findings}: `, ...parts);
 }
 

@@ -3,6 +3,8 @@ export interface Span {
   start: number;
   end: number;
   verdict?: string;
+  /** What matched, or an outside classifier's label and score. */
+  detail?: string;
 }
 
 /**

@@ -13,6 +13,8 @@ import { Mutes1765100000000 } from './1765100000000-mutes.js';
 import { Notifications1765100100000 } from './1765100100000-notifications.js';
 import { Account1765100200000 } from './1765100200000-account.js';
 import { Email1765100300000 } from './1765100300000-email.js';
+import { Webhooks1765200000000 } from './1765200000000-webhooks.js';
+import { Sso1765200100000 } from './1765200100000-sso.js';
 
 /** Every migration, oldest first. The same list runs on SQLite and PostgreSQL. */
 export const migrations = [
@@ -31,4 +33,6 @@ export const migrations = [
   Notifications1765100100000,
   Account1765100200000,
   Email1765100300000,
+  Webhooks1765200000000,
+  Sso1765200100000,
 ];

@@ -10,6 +10,9 @@ import { AuditEntry, auditRow } from '../decisions/audit-entry.entity.js';
 import { CommenterBan, isInForce } from './ban.entity.js';
 import { REJECT_REASONS, type RejectReason } from '../moderation.dto.js';
 import { ModerationService } from '../decisions/moderation.service.js';
+import { Sql } from '../../db/sql.js';
+import { recordWebhookEvent } from '../../integrations/webhooks/webhook-events.js';
+import { WebhookTypes } from '../../integrations/webhooks/webhook-types.js';
 
 export interface BanInput {
   reason: string;
@@ -32,6 +35,8 @@ export class BansService {
     private readonly transactions: Transactions,
     private readonly moderation: ModerationService,
     private readonly readers: CommenterCache,
+    private readonly sql: Sql,
+    private readonly webhooks: WebhookTypes,
   ) {}
 
   /** The ban in force, if any. */
@@ -95,6 +100,9 @@ export class BansService {
           detail: { until: until?.toISOString() ?? null, rejectPending: input.rejectPending ?? false },
         }),
       );
+      if (this.webhooks.wants('commenter.banned')) {
+        await recordWebhookEvent(this.sql, manager, { type: 'commenter.banned', commenterId, detail: { reason: input.reason, until: until?.toISOString() ?? null } }, now);
+      }
     });
     await this.readers.changed([commenterId]); // status: banned, on every process's next request
     const rejected: string[] = [];

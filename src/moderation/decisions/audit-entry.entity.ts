@@ -24,7 +24,13 @@ export type AuditAction =
   | 'moderator.reset_password'
   | 'moderator.role'
   | 'moderator.unlock'
-  | 'rules.update';
+  | 'rules.update'
+  | 'webhook.create'
+  | 'webhook.delete'
+  | 'webhook.disabled'
+  | 'webhook.finish_rotation'
+  | 'webhook.rotate_secret'
+  | 'webhook.update';
 
 /**
  * The moderators' audit trail: decisions, bans, account changes (append-only). Status changes by

@@ -3,11 +3,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import type { Repository } from 'typeorm';
 import { Comment } from '../../comments/comment.entity.js';
-import { Sql, valuesList } from '../../db/sql.js';
+import { Sql, placeholders, valuesList } from '../../db/sql.js';
 import { Transactions } from '../../db/transactions.js';
 import { historyCounts } from './history-counts.js';
 import { decisionNotificationsSql, notifyDecisions } from '../../readers/notifications/notification-writes.js';
 import type { Transition, TransitionResult } from './transition.js';
+import { decisionEventsSql } from '../../integrations/webhooks/webhook-events.js';
+import { WebhookTypes } from '../../integrations/webhooks/webhook-types.js';
 
 /**
  * Comments' first decisions by the rules (pending → …, article known), for ModerationService only:
@@ -22,6 +24,7 @@ export class FirstDecisions {
     private readonly transactions: Transactions,
     private readonly sql: Sql,
     @InjectRepository(Comment) private readonly comments: Repository<Comment>,
+    private readonly webhooks: WebhookTypes,
   ) {}
 
   private readonly batches = new DataLoader<Transition, TransitionResult>((batch) => this.applyBatch(batch), {
@@ -112,6 +115,11 @@ export class FirstDecisions {
       );
       const told = applied.filter((t) => t.to === 'published' || t.to === 'rejected').map((t) => t.commentId);
       await notifyDecisions(this.sql, manager, told, now, { trim: false });
+      const hooked = this.webhooks.decisionStatuses(applied.map((t) => t.to));
+      if (hooked.length > 0) {
+        const source = `(SELECT id, commenter_id, status AS to_status FROM comments WHERE id IN (${placeholders(applied.length, 2)}))`;
+        await this.sql.run(decisionEventsSql(source, '$1::timestamp', hooked), [now, ...applied.map((t) => t.commentId)], manager);
+      }
       return done;
     });
   }
@@ -121,6 +129,7 @@ export class FirstDecisions {
    * trip, and the shared rows (commenters, articles) locked only while it runs.
    */
   private async decideInOneStatement(decisions: Transition[], now: Date): Promise<Map<string, Date>> {
+    const hooked = this.webhooks.decisionStatuses(decisions.map((t) => t.to));
     const params: unknown[] = [now];
     const values = decisions.map((t) => {
       const at = params.length;
@@ -153,7 +162,8 @@ export class FirstDecisions {
          UPDATE comments SET reply_count = reply_count + d.n
            FROM (SELECT parent_id, COUNT(*) AS n FROM u WHERE to_status = 'published' AND parent_id IS NOT NULL GROUP BY parent_id) d
           WHERE comments.id = d.parent_id),
-       notified AS (${decisionNotificationsSql('u', '$1::timestamp')})
+       notified AS (${decisionNotificationsSql('u', '$1::timestamp')})${hooked.length > 0 ? `,
+       hooked AS (${decisionEventsSql('u', '$1::timestamp', hooked)})` : ''}
        SELECT id, created_at FROM u`,
       params,
     );

@@ -16,6 +16,8 @@ import { dedupeHash } from './text-hash.js';
 import { ModerationLogEntry } from './moderation-log.entity.js';
 import type { EditOutcome, Transition, TransitionResult } from './transition.js';
 import { notifyDecisions } from '../../readers/notifications/notification-writes.js';
+import { recordWebhookEvent } from '../../integrations/webhooks/webhook-events.js';
+import { WebhookTypes } from '../../integrations/webhooks/webhook-types.js';
 
 /*
  * A moderator's decision also settles readers' reports: the comment leaves the `reported` queue,
@@ -39,6 +41,7 @@ export class ModerationService {
     private readonly stats: DecisionStats,
     private readonly sql: Sql,
     private readonly firstDecisions: FirstDecisions,
+    private readonly webhooks: WebhookTypes,
   ) {}
 
   async transition(t: Transition): Promise<TransitionResult> {
@@ -139,7 +142,10 @@ export class ModerationService {
         createdAt: now,
       });
       // Told in this transaction, so never lost nor told twice; an edit approved again is no news.
-      if (previous !== t.to && (t.to === 'published' || t.to === 'rejected')) await notifyDecisions(this.sql, manager, [t.commentId], now);
+      if (previous !== t.to && (t.to === 'published' || t.to === 'rejected')) {
+        await notifyDecisions(this.sql, manager, [t.commentId], now);
+        if (this.webhooks.wants(`comment.${t.to}`)) await recordWebhookEvent(this.sql, manager, { type: `comment.${t.to}`, commentId: t.commentId, commenterId: current.commenterId }, now);
+      }
       if (byModerator) {
         await manager.insert(
           AuditEntry,

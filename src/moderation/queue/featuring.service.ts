@@ -7,6 +7,8 @@ import { AppError } from '../../errors.js';
 import { AuditEntry, auditRow } from '../decisions/audit-entry.entity.js';
 import { toModerationComment, type ModerationCommentView } from './views.js';
 import { notifyReader } from '../../readers/notifications/notification-writes.js';
+import { recordWebhookEvent } from '../../integrations/webhooks/webhook-events.js';
+import { WebhookTypes } from '../../integrations/webhooks/webhook-types.js';
 
 export interface FeatureResult {
   comment: ModerationCommentView;
@@ -30,6 +32,7 @@ export class FeaturingService {
     private readonly transactions: Transactions,
     private readonly events: CommentEvents,
     private readonly sql: Sql,
+    private readonly webhooks: WebhookTypes,
   ) {}
 
   async set(moderatorId: string, commentId: string, featured: boolean): Promise<FeatureResult> {
@@ -63,6 +66,7 @@ export class FeaturingService {
       );
       // Once per comment: featured again after a withdrawal, it is no news.
       if (featured) await notifyReader(this.sql, manager, { readerId: comment.commenterId, type: 'featured', eventKey: commentId, commentId, articleId: comment.articleId }, now);
+      if (featured && this.webhooks.wants('comment.featured')) await recordWebhookEvent(this.sql, manager, { type: 'comment.featured', commentId, commenterId: comment.commenterId }, now);
       return { comment, changed };
     });
     if (result.changed) await this.events.emit({ type: 'comment.featured', articleId: result.comment.articleId, commentId, featured });

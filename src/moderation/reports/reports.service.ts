@@ -13,6 +13,9 @@ import { adjustListedCounts } from '../decisions/listed-counts.js';
 import { AuditEntry, auditRow } from '../decisions/audit-entry.entity.js';
 import { BansService } from '../commenters/bans.service.js';
 import { CommentReport, type ReportReason } from './report.entity.js';
+import { Sql } from '../../db/sql.js';
+import { recordWebhookEvent } from '../../integrations/webhooks/webhook-events.js';
+import { WebhookTypes } from '../../integrations/webhooks/webhook-types.js';
 
 export interface ReportAnswer {
   commentId: string;
@@ -45,6 +48,8 @@ export class ReportsService {
     private readonly config: AppConfig,
     private readonly bans: BansService,
     private readonly limits: RateLimits,
+    private readonly sql: Sql,
+    private readonly webhooks: WebhookTypes,
   ) {}
 
   async report(reader: Pick<Commenter, 'id' | 'status'>, commentId: string, input: { reason: ReportReason; note?: string }): Promise<ReportAnswer> {
@@ -90,6 +95,9 @@ export class ReportsService {
           AuditEntry,
           auditRow({ createdAt: now, action: 'comment.reported', commentId, commenterId: comment.commenterId, detail: { reportCount, hidden: hide } }),
         );
+        if (this.webhooks.wants('comment.reported')) {
+          await recordWebhookEvent(this.sql, manager, { type: 'comment.reported', commentId, commenterId: comment.commenterId, detail: { reportCount, hidden: hide } }, now);
+        }
         return { reportCount, hidden: hide };
       });
     } catch (err) {

@@ -9,10 +9,24 @@ import { ModerationService } from '../decisions/moderation.service.js';
 import type { TransitionResult } from '../decisions/transition.js';
 import { RulesService } from '../rule-sets/rules.service.js';
 import { dedupeHash } from '../decisions/text-hash.js';
+import { ExternalModeration } from '../../integrations/classifier/classifier.client.js';
+import { mergeExternal } from '../../integrations/classifier/merge.js';
+import { guessLanguage, type ClassifierRequest } from '../../integrations/classifier/answer.js';
 
 const STATUS_FOR: Record<Verdict, CommentStatus> = { publish: 'published', review: 'in_review', reject: 'rejected' };
 
 export class CommentNotFound extends Error {}
+
+function classifierRequest(row: Row, body: string): ClassifierRequest {
+  return {
+    id: row.id,
+    body,
+    language: guessLanguage(body),
+    article: { id: row.articleId, ...(row.article?.url ? { url: row.article.url } : {}), ...(row.article?.title ? { title: row.article.title } : {}) },
+    author: { id: row.commenterId, history: row.history },
+    ...(row.parentId ? { parentId: row.parentId } : {}),
+  };
+}
 
 interface Row {
   id: string;
@@ -33,6 +47,9 @@ interface Row {
   history: NonNullable<Facts['history']>;
   /** A moderator put the commenter under pre-moderation. */
   premoderated: boolean;
+  /** Read only when the outside classifier is on: what it is sent besides the text. */
+  article?: { url: string | null; title: string | null };
+  parentId?: string | null;
 }
 
 interface DuplicateGroup {
@@ -52,6 +69,7 @@ export class ModerateComment {
     private readonly sql: Sql,
     private readonly rules: RulesService,
     private readonly moderation: ModerationService,
+    private readonly external: ExternalModeration,
   ) {}
 
   async run(commentId: string): Promise<TransitionResult | 'already-decided'> {
@@ -71,7 +89,12 @@ export class ModerateComment {
       ...duplicates,
       ...(row.premoderated ? { premoderatedCommenter: true } : {}),
     };
-    const decision = evaluate({ body }, facts, compiled);
+    const rules = evaluate({ body }, facts, compiled);
+    // The outside classifier (when set) cannot lift a rules' reject: not asked then.
+    const decision =
+      this.external.enabled && rules.verdict !== 'reject'
+        ? mergeExternal(rules, await this.external.classify(classifierRequest(row, body)), body, this.external.required)
+        : rules;
     return this.moderation.transition({
       commentId,
       // A published comment's edit: its verdict applies to the edit (ModerationService), while it still waits for the rules.
@@ -89,7 +112,7 @@ export class ModerateComment {
   private readonly comment = batchedLookup(async (ids) => {
     const rows = await this.sql.rows<Record<string, unknown>>(
       `SELECT c.id, c.status, c.body, c.article_id, c.commenter_id, c.created_at, c.edit_count, c.text_hash, a.moderation_mode, a.comments_open,
-              m.comment_count, m.published_count, m.rejected_count, m.premoderated, r.id AS edit_id, r.body AS edit_body, r.created_at AS edit_created_at
+              m.comment_count, m.published_count, m.rejected_count, m.premoderated, r.id AS edit_id, r.body AS edit_body, r.created_at AS edit_created_at${this.external.enabled ? ', a.url AS article_url, a.title AS article_title, c.parent_id' : ''}
          FROM comments c LEFT JOIN articles a ON a.id = c.article_id LEFT JOIN commenters m ON m.id = c.commenter_id
          LEFT JOIN comment_revisions r ON c.status = 'published' AND c.revision_status = 'pending' AND r.comment_id = c.id AND r.status = 'pending'
         WHERE c.id IN (${placeholders(ids.length)})`,
@@ -112,6 +135,9 @@ export class ModerateComment {
           commentsOpen: r.comments_open === null || r.comments_open === undefined ? null : this.sql.bool(r.comments_open),
           history: { total: Number(r.comment_count ?? 0), published: Number(r.published_count ?? 0), rejected: Number(r.rejected_count ?? 0) },
           premoderated: r.premoderated !== null && r.premoderated !== undefined && this.sql.bool(r.premoderated),
+          ...(this.external.enabled
+            ? { article: { url: (r.article_url as string | null) ?? null, title: (r.article_title as string | null) ?? null }, parentId: (r.parent_id as string | null) ?? null }
+            : {}),
         },
       ]),
     );

@@ -7,7 +7,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
-  unsubscribeUrl: string;
+  /** Readers' mails; left out for mails to the service's own admins. */
+  unsubscribeUrl?: string;
 }
 
 /** Defaults added to SMTP_URL unless it sets them itself (nodemailer reads its options from the URL's query). */
@@ -35,8 +36,7 @@ export class Mailer implements OnApplicationShutdown {
       html: mail.html,
       headers: {
         // RFC 8058: mail clients offer "Unsubscribe" and POST to the URL without opening it.
-        'List-Unsubscribe': `<${mail.unsubscribeUrl}>`,
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        ...(mail.unsubscribeUrl ? { 'List-Unsubscribe': `<${mail.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
         'Auto-Submitted': 'auto-generated',
       },
     });

@@ -16,6 +16,8 @@ export interface Auth {
   token: string;
   expiresAt: string;
   commenter: Commenter;
+  /** Signed in with the site's own account: its `sub`, to see whether the site's next token is the same reader. */
+  ssoSub?: string;
 }
 
 const KEY = 'cw_auth';
@@ -25,23 +27,23 @@ interface Backend {
   write(value: string | null, maxAgeSeconds: number): void;
 }
 
-function local(): Backend | null {
+function local(key: string): Backend | null {
   try {
     const storage = window.localStorage;
     storage.setItem(KEY + '_probe', '1');
     storage.removeItem(KEY + '_probe');
     return {
-      read: () => storage.getItem(KEY),
-      write: (value) => (value === null ? storage.removeItem(KEY) : storage.setItem(KEY, value)),
+      read: () => storage.getItem(key),
+      write: (value) => (value === null ? storage.removeItem(key) : storage.setItem(key, value)),
     };
   } catch {
     return null;
   }
 }
 
-function partitionedCookie(): Backend | null {
+function partitionedCookie(key: string): Backend | null {
   try {
-    const set = (value: string, maxAge: number, name = KEY) => {
+    const set = (value: string, maxAge: number, name = key) => {
       document.cookie = `${name}=${value}; Path=/widget; Max-Age=${maxAge}; SameSite=None; Secure; Partitioned`;
     };
     set('1', 60, KEY + '_probe');
@@ -49,7 +51,7 @@ function partitionedCookie(): Backend | null {
     set('', 0, KEY + '_probe');
     return {
       read: () => {
-        const match = new RegExp(`(?:^|; )${KEY}=([^;]+)`).exec(document.cookie);
+        const match = new RegExp(`(?:^|; )${key}=([^;]+)`).exec(document.cookie);
         return match ? decodeURIComponent(match[1]!) : null;
       },
       write: (value, maxAge) => set(value === null ? '' : encodeURIComponent(value), value === null ? 0 : maxAge),
@@ -61,10 +63,10 @@ function partitionedCookie(): Backend | null {
 
 export class AuthStore {
   private memory: Auth | null = null;
-  private readonly backend = local() ?? partitionedCookie();
+  private readonly backend = local(KEY) ?? partitionedCookie(KEY);
 
   /** Which storage is in use (shown to tests and in the report). */
-  readonly kind = this.backend ? (local() ? 'localStorage' : 'partitioned-cookie') : 'memory';
+  readonly kind = this.backend ? (local(KEY) ? 'localStorage' : 'partitioned-cookie') : 'memory';
 
   load(): Auth | null {
     if (!this.memory && this.backend) {
@@ -90,4 +92,27 @@ export class AuthStore {
       // storage refused: memory is enough for this page
     }
   }
+}
+
+/** A short note kept where the token is (a partitioned cookie keeps it a day), or in memory only. */
+export function remembered(key: string): { read(): string | null; write(value: string | null): void } {
+  const backend = local(key) ?? partitionedCookie(key);
+  let memory: string | null = null;
+  return {
+    read: () => {
+      try {
+        return backend?.read() ?? memory;
+      } catch {
+        return memory;
+      }
+    },
+    write: (value) => {
+      memory = value;
+      try {
+        backend?.write(value, 86_400);
+      } catch {
+        // storage refused: memory is enough for this page
+      }
+    },
+  };
 }

@@ -8,6 +8,10 @@
  * ALLOWED_ORIGINS) gets the service's sentence in the box instead of the browser's blocked frame.
  * A link to one comment (`#comment-<id>`, as in the notifications) is passed to the frames, on
  * loading and on every change of the fragment; a frame that shows the comment asks to be scrolled to it.
+ * The site's token for its signed-in reader (data-sso-token, NewsComments.setSsoToken) goes to the
+ * frames by postMessage to the service's origin only, whenever a frame asks (it does on starting) or
+ * the token changes; a frame asking with `open` has the site's sign-in page opened from here, so
+ * that page's window.opener is this page.
  */
 import { scriptOrigin } from './script-origin.js';
 
@@ -24,11 +28,14 @@ import { scriptOrigin } from './script-origin.js';
    * when it allows it or could not be asked (then the iframe is tried, as before).
    */
   let refusal: Promise<Record<string, string> | false | undefined | null> | undefined;
+  let sso: string | null | undefined;
+  const give = (w: Window) => sso !== undefined && w.postMessage({ type: 'comments:sso', token: sso }, origin);
 
   function mount(box: HTMLElement): void {
     const data = box.dataset;
     if (data.commentsMounted || !data.articleId) return;
     data.commentsMounted = '1';
+    sso ??= data.ssoToken;
     const lang = data.lang === 'ko' || data.lang === 'en' ? data.lang : /^ko\b/i.test(navigator.language) ? 'ko' : 'en';
     refusal ??= fetch(`${origin}/api/embed/check`)
       .then((r) => r.json())
@@ -68,8 +75,13 @@ import { scriptOrigin } from './script-origin.js';
 
   addEventListener('message', (event: MessageEvent) => {
     const frame = frames.get(event.source as Window);
-    const data = (event.data ?? {}) as { type?: unknown; height?: unknown; offset?: unknown };
-    if (event.origin !== origin || !frame || data.type !== 'comments:resize' || typeof data.height !== 'number') return;
+    const data = (event.data ?? {}) as { type?: unknown; height?: unknown; offset?: unknown; open?: unknown };
+    if (event.origin !== origin || !frame) return;
+    if (data.type === 'comments:sso') {
+      if (data.open) open(data.open as string, 'cw-sso', 'width=520,height=680');
+      give(event.source as Window);
+    }
+    if (data.type !== 'comments:resize' || typeof data.height !== 'number') return;
     frame.style.height = `${Math.max(120, Math.min(Math.ceil(data.height), 100_000))}px`;
     // With `offset`: the page scrolls to that point of the frame (a linked comment).
     if (typeof data.offset === 'number') scrollTo(0, frame.getBoundingClientRect().top + scrollY + data.offset);
@@ -81,4 +93,10 @@ import { scriptOrigin } from './script-origin.js';
   else mountAll();
   // Boxes added later (single-page sites) can call this again. Shared with count.js: neither replaces the other's.
   ((window as unknown as { newsComments?: Record<string, unknown> }).newsComments ??= {}).mount = mountAll;
+  (window as unknown as { NewsComments: object }).NewsComments = {
+    setSsoToken(token: string | null) {
+      sso = token || null;
+      frames.forEach((_, w) => give(w));
+    },
+  };
 })();

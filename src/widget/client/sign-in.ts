@@ -1,13 +1,15 @@
-/** Signing in by popup on the service's own origin, and out; the sign-in buttons wherever they are asked for. */
+/** Signing in by popup on the service's own origin (or the site's own, for SSO), and out; the sign-in buttons wherever they are asked for. */
 import { api } from './api.js';
 import type { Commenter } from './auth-store.js';
 import { closeSlot, openInSlot } from './comment-view.js';
 import { currentAuth, setAuth, setNotice, settings, t } from './context.js';
 import { h } from './dom.js';
+import { declineSsoToken, ssoSignIn } from './sso.js';
 
 let popup: Window | null = null;
 
 function signIn(provider: string): void {
+  if (provider === 'sso') return ssoSignIn();
   // The service refuses a returnTo over 1,000 characters; the site's front page will do then.
   const article = settings.articleUrl ?? settings.host;
   const returnTo = article.length <= 1000 ? article : settings.host;
@@ -31,6 +33,7 @@ window.addEventListener('message', (event: MessageEvent) => {
 
 export async function logOut(): Promise<void> {
   const token = currentAuth()?.token;
+  declineSsoToken();
   setAuth(null);
   if (token) await api('POST', '/auth/logout', { token }).catch(() => undefined);
 }
