@@ -170,7 +170,7 @@ const envSchema = z.object({
   RETENTION_ADDRESS_DAYS: wholeNumber(30),
   EXPORT_RATE_LIMIT: positiveInt(5),
   EXTERNAL_MODERATION_URL: optionalHttpUrl,
-  EXTERNAL_MODERATION_SECRET: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  EXTERNAL_MODERATION_SECRET: optionalText,
   EXTERNAL_MODERATION_TIMEOUT_MS: positiveInt(500),
   EXTERNAL_MODERATION_REQUIRED: bool(false),
   SMTP_URL: optionalText.pipe(
@@ -197,7 +197,7 @@ const envSchema = z.object({
   MAIL_THREAD_WINDOW_MINUTES: positiveInt(10),
   MAIL_SCAN_INTERVAL: positiveInt(5000),
   CDN_PURGE_URL: optionalText,
-  CDN_PURGE_METHOD: optionalText.pipe(z.enum(PURGE_METHODS, { message: PURGE_METHODS.join(', ') }).default('POST')),
+  CDN_PURGE_METHOD: optionalText.transform((v) => v?.toUpperCase()).pipe(z.enum(PURGE_METHODS, { message: PURGE_METHODS.join(', ') }).default('POST')),
   CDN_PURGE_HEADERS: optionalText,
   CDN_PURGE_BODY: optionalText,
   CDN_MAX_AGE: positiveInt(86_400),
@@ -484,8 +484,10 @@ function resolveExternalModeration(env: Env): ExternalModerationConfig | null {
     }
     return null;
   }
-  if (env.NODE_ENV === 'production' && !env.EXTERNAL_MODERATION_SECRET) {
-    throw new ConfigError('Invalid configuration: EXTERNAL_MODERATION_SECRET is required in production when EXTERNAL_MODERATION_URL is set (at least 16 characters; try: openssl rand -hex 32)');
+  if (env.NODE_ENV === 'production' && (env.EXTERNAL_MODERATION_SECRET?.length ?? 0) < 16) {
+    throw new ConfigError(
+      'Invalid configuration: EXTERNAL_MODERATION_SECRET of at least 16 characters is required in production when EXTERNAL_MODERATION_URL is set (try: openssl rand -hex 32)',
+    );
   }
   if (env.EXTERNAL_MODERATION_TIMEOUT_MS > 60_000) {
     throw new ConfigError(`Invalid configuration: EXTERNAL_MODERATION_TIMEOUT_MS must be at most 60000 (got ${env.EXTERNAL_MODERATION_TIMEOUT_MS}): every comment waits for it`);
@@ -499,8 +501,9 @@ function resolveExternalModeration(env: Env): ExternalModerationConfig | null {
 }
 
 /**
- * SSO_SECRET signs HS256 tokens, so it is held to AUTH_SECRET's rule (at least 32 bytes, RFC 7518
- * §3.2; in production at least 256 bits as far as can be told) and must not be AUTH_SECRET itself.
+ * SSO_SECRET signs HS256 tokens, so in production it is held to AUTH_SECRET's rule (at least 32
+ * bytes, RFC 7518 §3.2, and at least 256 bits as far as can be told; a development or test secret
+ * guards nothing worth guessing) and must never be AUTH_SECRET itself.
  */
 function resolveSso(env: Env, authSecret: string): SsoConfig | null {
   const secret = env.SSO_SECRET;
@@ -509,9 +512,10 @@ function resolveSso(env: Env, authSecret: string): SsoConfig | null {
     return null;
   }
   if (secret !== undefined) {
-    if (Buffer.byteLength(secret) < 32) throw new ConfigError('Invalid configuration: SSO_SECRET must be at least 32 bytes (try: openssl rand -base64 48)');
+    const production = env.NODE_ENV === 'production';
+    if (production && Buffer.byteLength(secret) < 32) throw new ConfigError('Invalid configuration: SSO_SECRET must be at least 32 bytes in production (try: openssl rand -base64 48)');
     const bits = Math.floor(estimateSecretBits(secret));
-    if (env.NODE_ENV === 'production' && bits < 256) {
+    if (production && bits < 256) {
       throw new ConfigError(`Invalid configuration: SSO_SECRET is guessable (about ${bits} bits of entropy, at least 256 needed); generate one: openssl rand -base64 48`);
     }
     if (secret === authSecret) throw new ConfigError('Invalid configuration: SSO_SECRET must not be AUTH_SECRET (the site would hold the service\'s own key)');

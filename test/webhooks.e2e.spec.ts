@@ -74,7 +74,7 @@ describe.each(DATABASES)('webhooks on %s', (kind) => {
       [{ url: 'https://example.com/', events: [] }, 'events'],
       [{ url: 'https://example.com/', events: ['comment.deleted'] }, 'events.0'],
       [{ url: 'https://example.com/', events: ['comment.created'], format: 'xml' }, 'format'],
-      [{ url: 'https://example.com/', events: ['comment.created'], secret: 'short' }, 'secret'],
+      [{ url: 'https://example.com/', events: ['comment.created'], secret: 'two words' }, 'secret'],
       [{ url: 'https://example.com/', events: ['comment.created'], colour: 'red' }, 'colour'],
     ] as const) {
       const response = await create(body);
@@ -137,7 +137,7 @@ describe.each(DATABASES)('webhooks on %s', (kind) => {
     expect((await of('comment.created', held)).json.data.comment.body).toContain('idiot');
     expect((await of('comment.published', published)).json.data.comment.status).toBe('published');
     expect((await of('comment.rejected', held)).json.data.comment).toMatchObject({ status: 'rejected', reason: 'abuse' });
-    expect((await of('comment.reported', published)).json.data).toMatchObject({ reportCount: 1 });
+    expect((await of('comment.reported', published)).json.data).toMatchObject({ reportCount: 1, reason: expect.any(String), queued: true });
     expect((await of('comment.featured', published)).json.data.comment.id).toBe(published);
     expect((await of('commenter.banned')).json.data).toMatchObject({ commenter: { id: someone.id }, reason: 'spam ring', until: null });
 
@@ -178,6 +178,14 @@ describe.each(DATABASES)('webhooks on %s', (kind) => {
     const { eventId: second } = await (await admin.api.post(`/api/moderation/webhooks/${id}/test`, {})).json();
     const after = await receiver.next('/rotation', (r) => r.json?.id === second);
     expect([signed(after, old), signed(after, fresh)]).toEqual([{ ok: false, reason: 'mismatch' }, { ok: true }]);
+
+    // The site's own secret, given in an update (PATCH or PUT): a rotation too; short secrets are the site's choice.
+    const patched = await admin.api.request('PUT', `/api/moderation/webhooks/${id}`, { body: JSON.stringify({ secret: 'hush' }), headers: { 'content-type': 'application/json' } });
+    expect(patched.status).toBe(200);
+    expect((await patched.json()).webhook).toMatchObject({ rotating: true, secret: '…' }); // nothing of a short secret shown
+    const { eventId: third } = await (await admin.api.post(`/api/moderation/webhooks/${id}/test`, {})).json();
+    const chosen = await receiver.next('/rotation', (r) => r.json?.id === third);
+    expect([signed(chosen, fresh), signed(chosen, 'hush')]).toEqual([{ ok: true }, { ok: true }]);
     expect((await admin.api.request('DELETE', `/api/moderation/webhooks/${id}`)).status).toBe(204);
   });
 

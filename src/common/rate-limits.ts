@@ -28,7 +28,13 @@ export class RateLimits {
   constructor(
     private readonly config: AppConfig,
     @InjectRedis() private readonly redis: Redis,
-  ) {}
+  ) {
+    // Defines the limiter's script (rlflxIncr) on the client now. ioredis batches each turn's commands
+    // into a pipeline that copies the client's scripts when it is made: defined lazily, by the first
+    // limit of a turn that already had a pipeline, the call sent nothing, and the connection's batching
+    // broke for good (every later command hung).
+    new RateLimiterRedis({ storeClient: redis, points: 1, duration: 1 });
+  }
 
   /** Counts one request of `key` (a reader id, an address bucket) against the named limit. */
   async consume(name: string, key: string, rule: LimitRule): Promise<void> {

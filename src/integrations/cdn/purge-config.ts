@@ -34,7 +34,9 @@ export interface CdnSettings {
  * variable and the problem but never shows header or body values (they hold API keys).
  */
 export function parseCdnConfig(settings: CdnSettings): CdnConfig | undefined {
-  const { url, method, headers: rawHeaders, body, maxAgeSeconds } = settings;
+  const { method, maxAgeSeconds } = settings;
+  // `{{tag}}`, as some template languages write it, is the same placeholder.
+  const [url, rawHeaders, body] = [settings.url, settings.headers, settings.body].map((v) => v?.replaceAll('{{tag}}', TAG));
   if (!url) {
     const stray = rawHeaders ? 'CDN_PURGE_HEADERS' : body ? 'CDN_PURGE_BODY' : undefined;
     if (stray) throw new Error(`${stray} is set but CDN_PURGE_URL is not (the purge needs a URL)`);
@@ -50,7 +52,11 @@ export function parseCdnConfig(settings: CdnSettings): CdnConfig | undefined {
     if (method === 'GET') throw new Error('CDN_PURGE_BODY is set but CDN_PURGE_METHOD is GET, which sends no body');
   }
   if (![url, body ?? '', ...headers.map(([, value]) => value)].some((part) => part.includes(TAG))) {
-    throw new Error('CDN_PURGE_URL, CDN_PURGE_BODY or a CDN_PURGE_HEADERS value must contain {tag} (where the article tag goes)');
+    // No place given for the tag: where the two purge-by-tag APIs look for it, a Surrogate-Key
+    // header (Fastly's batch purge) and, unless the method sends none, a {"tags": […]} body (Cloudflare's).
+    headers.push(['Surrogate-Key', TAG]);
+    const defaultBody = method === 'GET' || body !== undefined ? body : `{"tags":["${TAG}"]}`;
+    return { purgeUrl: url, method, headers, ...(defaultBody !== undefined ? { body: defaultBody } : {}), maxAgeSeconds };
   }
   return { purgeUrl: url, method, headers, ...(body !== undefined ? { body } : {}), maxAgeSeconds };
 }

@@ -1,3 +1,4 @@
+import { readBoundedText } from '../../common/bounded-body.js';
 import { TAG, type CdnConfig } from './purge-config.js';
 
 export const PURGE_TIMEOUT_MS = 10_000;
@@ -47,29 +48,11 @@ export async function sendPurge(request: PurgeRequest, timeoutMs = PURGE_TIMEOUT
   }
   let text: string;
   try {
-    text = await readAtMost(response, PURGE_RESPONSE_MAX_BYTES);
+    text = await readBoundedText(response, PURGE_RESPONSE_MAX_BYTES, { cut: true });
   } catch (err) {
     return { ok: false, status: response.status, reason: `answer not read: ${(err as Error).message}` };
   }
   if (response.status < 200 || response.status > 299) return { ok: false, status: response.status, reason: `HTTP ${response.status}: ${text.slice(0, 200)}` };
   if (/"success"\s*:\s*false/.test(text)) return { ok: false, status: response.status, reason: `refused: ${text.slice(0, 200)}` };
   return { ok: true, status: response.status };
-}
-
-async function readAtMost(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    bytes += value.length;
-    if (bytes >= maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
 }

@@ -1,8 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
 import { AppConfig } from '../../config.js';
-import { closeRedis, within } from '../../redis/redis.module.js';
+import { QueueWorker } from '../../redis/queue-worker.js';
 import { articleTag } from './cache-headers.js';
 import { maskUrl, type CdnConfig } from './purge-config.js';
 import { purgeRequest, sendPurge } from './purge-request.js';
@@ -12,8 +11,7 @@ import { CdnPurgeStats } from './purge-stats.js';
 /** Consumes the `cdn-purge` queue on the worker (nothing without CDN_PURGE_URL): one request per job. */
 @Injectable()
 export class CdnPurgeWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private worker?: Worker<PurgeJob>;
-  private connection?: Redis;
+  private worker?: QueueWorker<PurgeJob, void, string>;
   private readonly log = new Logger(CdnPurgeWorker.name);
 
   constructor(
@@ -24,15 +22,7 @@ export class CdnPurgeWorker implements OnApplicationBootstrap, BeforeApplication
   onApplicationBootstrap(): void {
     const cdn = this.config.cdn;
     if (!cdn) return;
-    this.connection = new Redis(this.config.redisUrl, { connectionName: 'comments-cdn-purge-worker', maxRetriesPerRequest: null });
-    this.connection.on('error', () => undefined);
-    this.worker = new Worker<PurgeJob>(CDN_PURGE_QUEUE, (job) => this.purge(cdn, job), {
-      connection: this.connection,
-      prefix: this.config.queuePrefix,
-      concurrency: 4,
-      lockDuration: 30_000,
-    });
-    this.worker.on('error', (err) => this.log.debug({ err }, 'cdn-purge worker connection error'));
+    this.worker = new QueueWorker(this.config, CDN_PURGE_QUEUE, (job) => this.purge(cdn, job), { concurrency: 4, lockDuration: 30_000 }, this.log);
   }
 
   private async purge(cdn: CdnConfig, job: Job<PurgeJob>): Promise<void> {
@@ -54,8 +44,6 @@ export class CdnPurgeWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const redisUp = this.connection?.status === 'ready';
-    if (this.worker) await within(this.worker.close(!redisUp), redisUp ? 10_000 : 1000);
-    if (this.connection) await closeRedis(this.connection);
+    await this.worker?.close();
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, type ExternalModerationConfig } from '../../config.js';
+import { BodyNotText, BodyTooLarge, readBoundedText } from '../../common/bounded-body.js';
 import { SIGNATURE_HEADER, signatureHeader } from '../signature.js';
 import { MAX_ANSWER_BYTES, parseAnswer, type ClassifierRequest, type ClassifierResult, type Unavailable } from './answer.js';
 import { ClassifierStats } from './classifier-stats.js';
@@ -47,8 +48,15 @@ export class ExternalModeration {
         await response.body?.cancel().catch(() => undefined);
         return { outcome: 'error', detail: `HTTP ${response.status}` };
       }
-      const read = await readBounded(response, MAX_ANSWER_BYTES);
-      return 'text' in read ? parseAnswer(read.text) : { outcome: 'malformed', detail: read.malformed };
+      let text: string;
+      try {
+        text = await readBoundedText(response, MAX_ANSWER_BYTES, { fatal: true });
+      } catch (err) {
+        if (err instanceof BodyTooLarge) return { outcome: 'malformed', detail: `answer over ${MAX_ANSWER_BYTES / 1024} KB` };
+        if (err instanceof BodyNotText) return { outcome: 'malformed', detail: 'not UTF-8' };
+        throw err;
+      }
+      return parseAnswer(text);
     } catch (err) {
       return failure(err, signal, timeoutMs);
     }
@@ -59,32 +67,4 @@ function failure(err: unknown, signal: AbortSignal, timeoutMs: number): Unavaila
   if (signal.aborted) return { outcome: 'timeout', detail: `no answer within ${timeoutMs} ms` };
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   return { outcome: 'error', detail: cause?.code ?? cause?.message ?? (err as Error).message ?? 'request failed' };
-}
-
-/** The body as UTF-8 text; past `max` bytes the rest is never read. */
-async function readBounded(response: Response, max: number): Promise<{ text: string } | { malformed: string }> {
-  const tooBig = { malformed: `answer over ${max / 1024} KB` };
-  if (Number(response.headers.get('content-length') ?? 0) > max) {
-    await response.body?.cancel().catch(() => undefined);
-    return tooBig;
-  }
-  if (!response.body) return { text: '' };
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      return tooBig;
-    }
-    chunks.push(value);
-  }
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)) };
-  } catch {
-    return { malformed: 'not UTF-8' };
-  }
 }

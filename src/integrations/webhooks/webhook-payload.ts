@@ -54,7 +54,9 @@ export function toWebhookEvent(row: EventRow, time: (value: unknown) => Date, pu
       },
       article: row.article_id ? { id: row.article_id, url: row.article_url ?? null, title: row.article_title ?? null } : null,
       author,
-      ...(row.type === 'comment.reported' ? { reportCount: detail.reportCount ?? null, hidden: detail.hidden ?? false } : {}),
+      ...(row.type === 'comment.reported'
+        ? { reportCount: detail.reportCount ?? null, reason: detail.reason ?? null, queued: detail.queued ?? true, hidden: detail.hidden ?? false }
+        : {}),
     };
   }
   return { id: String(row.id), type: row.type, createdAt: time(row.created_at).toISOString(), data };
@@ -88,6 +90,7 @@ export function slackMessage(event: WebhookEvent): { text: string; blocks: unkno
     threshold?: number;
     dashboardUrl?: string;
     reportCount?: number | null;
+    queued?: boolean;
   };
   const who = slackEscape(d.author?.displayName ?? d.commenter?.displayName ?? 'someone');
   const where = d.article ? link(d.article.url, d.article.title ?? d.article.id) : '';
@@ -95,7 +98,7 @@ export function slackMessage(event: WebhookEvent): { text: string; blocks: unkno
     'comment.created': `New comment by ${who} on ${where}`,
     'comment.published': `Comment by ${who} published on ${where}`,
     'comment.rejected': `Comment by ${who} rejected on ${where}${d.comment?.reason ? ` (${slackEscape(d.comment.reason)})` : ''}`,
-    'comment.reported': `Comment by ${who} reported${d.reportCount ? ` ${d.reportCount} times` : ''} on ${where}`,
+    'comment.reported': `Comment by ${who} reported${d.reportCount && d.reportCount > 1 ? ` (${d.reportCount} reports)` : ''}${d.queued ? ', now in the reported queue' : ''} on ${where}`,
     'comment.featured': `Comment by ${who} featured on ${where}`,
     'commenter.banned': `${who} was banned${d.reason ? `: ${slackEscape(String(d.reason))}` : ''}${d.until ? ` until ${slackEscape(String(d.until))}` : ''}`,
     'queue.backlog': `${d.inReview ?? '?'} comments wait for review (alert above ${d.threshold ?? '?'}): ${link(d.dashboardUrl, 'open the dashboard')}`,

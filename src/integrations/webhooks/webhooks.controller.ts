@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiCookieAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseOrFail } from '../../comments/comments.dto.js';
 import { MODERATOR_COOKIE } from '../../moderators/moderator-sessions.js';
@@ -50,11 +50,20 @@ export class WebhooksController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change url, events, format, description or enabled (enabled: true also clears a switch-off)' })
+  @ApiOperation({ summary: 'Change url, events, format, description, enabled (true also clears a switch-off) or secret (a rotation: the old one keeps signing too until finish-rotation)' })
   @ApiBody({ type: UpdateWebhookDto })
   @ApiOkResponse({ type: WebhookWithSecretDto, description: 'Errors: NOT_FOUND, VALIDATION_FAILED, WEBHOOK_URL_PRIVATE' })
   async update(@Param('id') id: string, @Body() body: unknown, @CurrentModerator() me: Moderator): Promise<{ webhook: WebhookView }> {
     return { webhook: await this.webhooks.update(id, parseOrFail(updateWebhookSchema, body), me.id) };
+  }
+
+  /** The same as PATCH, for clients that update with PUT (the fields left out stay as they are). */
+  @Put(':id')
+  @ApiOperation({ summary: 'The same as PATCH' })
+  @ApiBody({ type: UpdateWebhookDto })
+  @ApiOkResponse({ type: WebhookWithSecretDto })
+  async replace(@Param('id') id: string, @Body() body: unknown, @CurrentModerator() me: Moderator): Promise<{ webhook: WebhookView }> {
+    return this.update(id, body, me);
   }
 
   @Delete(':id')

@@ -16,10 +16,11 @@ const description = z
   .nullable()
   .transform((v) => (v ? v : null));
 const format = z.enum(WEBHOOK_FORMATS, { message: 'format must be json or slack' });
+// The site's to choose (its receiver holds it); the generated one (32 random bytes) is the safe choice.
 const secret = z
   .string({ message: 'secret must be a string' })
-  .min(16, 'secret: at least 16 characters')
-  .max(100, 'secret: at most 100 characters')
+  .min(1, 'secret: at least 1 character')
+  .max(200, 'secret: at most 200 characters')
   .regex(/^[\x21-\x7e]+$/, 'secret: printable ASCII without spaces');
 
 export const createWebhookSchema = z
@@ -27,7 +28,14 @@ export const createWebhookSchema = z
   .strict();
 
 export const updateWebhookSchema = z
-  .object({ url: url.optional(), events: events.optional(), format: format.optional(), enabled: z.boolean({ message: 'enabled must be true or false' }).optional(), description: description.optional() })
+  .object({
+    url: url.optional(),
+    events: events.optional(),
+    format: format.optional(),
+    enabled: z.boolean({ message: 'enabled must be true or false' }).optional(),
+    description: description.optional(),
+    secret: secret.optional(),
+  })
   .strict();
 
 export const rotateSecretSchema = z.object({ secret: secret.optional() }).strict();
@@ -42,7 +50,7 @@ export class CreateWebhookDto {
   @ApiPropertyOptional({ enum: WEBHOOK_FORMATS, default: 'json', description: 'slack: a Slack-compatible {text, blocks} message instead of the event' }) format?: string;
   @ApiPropertyOptional({ default: true }) enabled?: boolean;
   @ApiPropertyOptional({ maxLength: 200 }) description?: string;
-  @ApiPropertyOptional({ description: '16-100 printable characters; generated (and returned once) when left out' }) secret?: string;
+  @ApiPropertyOptional({ description: '1-200 printable characters; generated (32 random bytes, returned once) when left out' }) secret?: string;
 }
 
 export class UpdateWebhookDto {
@@ -51,6 +59,7 @@ export class UpdateWebhookDto {
   @ApiPropertyOptional({ enum: WEBHOOK_FORMATS }) format?: string;
   @ApiPropertyOptional({ description: 'true also clears a switch-off by the service (and its failure count)' }) enabled?: boolean;
   @ApiPropertyOptional({ nullable: true }) description?: string;
+  @ApiPropertyOptional({ description: 'A new secret: a rotation, as POST …/rotate-secret (the old one also signs until finish-rotation)' }) secret?: string;
 }
 
 export class RotateSecretDto {

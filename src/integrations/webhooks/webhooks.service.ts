@@ -46,7 +46,8 @@ export interface DeliveryView {
 }
 
 const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
-const mask = (secret: string) => `${secret.slice(0, secret.startsWith('whsec_') ? 6 : 0)}…${secret.slice(-4)}`;
+/** The prefix and the last four characters, to tell secrets apart; a short secret shows nothing of itself. */
+const mask = (secret: string) => `${secret.slice(0, secret.startsWith('whsec_') ? 6 : 0)}…${secret.length >= 16 ? secret.slice(-4) : ''}`;
 
 function view(e: WebhookEndpoint): WebhookView {
   return {
@@ -130,6 +131,8 @@ export class WebhooksService {
       if (input.events !== undefined && input.events.join(',') !== endpoint.events.join(',')) changes.events = input.events;
       if (input.format !== undefined && input.format !== endpoint.format) changes.format = input.format;
       if (input.description !== undefined && input.description !== endpoint.description) changes.description = input.description;
+      // A new secret is a rotation: the current one keeps signing beside it until finish-rotation.
+      if (input.secret !== undefined && input.secret !== endpoint.secret) Object.assign(changes, { secret: input.secret, previousSecret: endpoint.secret });
       if (input.enabled !== undefined && input.enabled !== endpoint.enabled) {
         changes.enabled = input.enabled;
         // Switched on again: a fresh start (the count and the reason of a switch-off go).
@@ -138,7 +141,7 @@ export class WebhooksService {
       if (Object.keys(changes).length === 0) return endpoint;
       changes.updatedAt = new Date();
       await manager.update(WebhookEndpoint, { id }, changes);
-      const fields = Object.keys(changes).filter((k) => !['updatedAt', 'failures', 'disabledReason', 'disabledAt'].includes(k));
+      const fields = Object.keys(changes).filter((k) => !['updatedAt', 'failures', 'disabledReason', 'disabledAt', 'previousSecret'].includes(k));
       await this.audit(manager, 'webhook.update', moderatorId, endpoint, { changed: fields.join(','), ...(changes.url ? { url: changes.url } : {}), ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}) });
       return Object.assign(endpoint, changes);
     });

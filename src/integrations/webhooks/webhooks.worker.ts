@@ -1,8 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { AppConfig } from '../../config.js';
-import { closeRedis, within } from '../../redis/redis.module.js';
+import { QueueWorker } from '../../redis/queue-worker.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WEBHOOK_QUEUE, WebhookQueue, type WebhookJob, type WebhookJobName } from './webhooks.queue.js';
 
@@ -13,8 +12,7 @@ const LOCK_MS = 30_000;
 /** Consumes the `webhooks` queue on the worker; declares the backlog check's schedule when REVIEW_BACKLOG_ALERT is set. */
 @Injectable()
 export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private worker?: Worker<WebhookJob, unknown, WebhookJobName>;
-  private connection?: Redis;
+  private worker?: QueueWorker<WebhookJob, unknown, WebhookJobName>;
   private readonly log = new Logger(WebhookWorker.name);
 
   constructor(
@@ -24,16 +22,7 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    this.connection = new Redis(this.config.redisUrl, { connectionName: 'comments-webhooks-worker', maxRetriesPerRequest: null });
-    this.connection.on('error', () => undefined);
-    this.worker = new Worker<WebhookJob, unknown, WebhookJobName>(WEBHOOK_QUEUE, (job) => this.process(job), {
-      connection: this.connection,
-      prefix: this.config.queuePrefix,
-      concurrency: CONCURRENCY,
-      lockDuration: LOCK_MS,
-      maxStalledCount: 2,
-    });
-    this.worker.on('error', (err) => this.log.debug({ err }, 'webhooks worker connection error'));
+    this.worker = new QueueWorker(this.config, WEBHOOK_QUEUE, (job) => this.process(job), { concurrency: CONCURRENCY, lockDuration: LOCK_MS, maxStalledCount: 2 }, this.log);
     void this.declareSchedule();
   }
 
@@ -68,8 +57,6 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const redisUp = this.connection?.status === 'ready';
-    if (this.worker) await within(this.worker.close(!redisUp), redisUp ? 10_000 : 1000);
-    if (this.connection) await closeRedis(this.connection);
+    await this.worker?.close();
   }
 }

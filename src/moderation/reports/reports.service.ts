@@ -87,17 +87,22 @@ export class ReportsService {
           .set({ reportedAt: now, hiddenAt: hide ? now : null })
           .where("id = :id AND status = 'published' AND reported_at IS NULL AND report_count >= :threshold", { id: commentId, threshold: this.config.reportThreshold })
           .execute();
-        if (reached.affected !== 1) return null;
-        if (hide) await adjustListedCounts(manager, comment, -1);
+        const queued = reached.affected === 1;
+        // Webhooks hear of every report (a newsroom's chat room wants the first one too); `queued`: this one reached REPORT_THRESHOLD.
+        const hooked = this.webhooks.wants('comment.reported');
+        if (!queued && !hooked) return null;
+        if (queued && hide) await adjustListedCounts(manager, comment, -1);
         const counted = await manager.findOne(Comment, { select: { id: true, reportCount: true }, where: { id: commentId } });
         const reportCount = counted?.reportCount ?? this.config.reportThreshold;
+        if (hooked) {
+          const detail = { reportCount, reason: input.reason, queued, hidden: queued && hide };
+          await recordWebhookEvent(this.sql, manager, { type: 'comment.reported', commentId, commenterId: comment.commenterId, detail }, now);
+        }
+        if (!queued) return null;
         await manager.insert(
           AuditEntry,
           auditRow({ createdAt: now, action: 'comment.reported', commentId, commenterId: comment.commenterId, detail: { reportCount, hidden: hide } }),
         );
-        if (this.webhooks.wants('comment.reported')) {
-          await recordWebhookEvent(this.sql, manager, { type: 'comment.reported', commentId, commenterId: comment.commenterId, detail: { reportCount, hidden: hide } }, now);
-        }
         return { reportCount, hidden: hide };
       });
     } catch (err) {

@@ -1,8 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
 import { AppConfig } from '../../config.js';
-import { closeRedis, within } from '../../redis/redis.module.js';
+import { QueueWorker } from '../../redis/queue-worker.js';
 import { AccountDeletions } from './account-deletions.js';
 import { AccountEraser } from './account-eraser.js';
 import { ACCOUNTS_QUEUE, AccountsQueue, type AccountJob, type AccountJobName } from './accounts.queue.js';
@@ -20,8 +19,7 @@ const RETENTION_PATTERN = '17 3 * * *';
  */
 @Injectable()
 export class AccountsWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private worker?: Worker<AccountJob, unknown, AccountJobName>;
-  private connection?: Redis;
+  private worker?: QueueWorker<AccountJob, unknown, AccountJobName>;
   private readonly log = new Logger(AccountsWorker.name);
 
   constructor(
@@ -33,19 +31,20 @@ export class AccountsWorker implements OnApplicationBootstrap, BeforeApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    this.connection = new Redis(this.config.redisUrl, { connectionName: 'comments-accounts-worker', maxRetriesPerRequest: null });
-    this.connection.on('error', () => undefined);
-    this.worker = new Worker<AccountJob, unknown, AccountJobName>(ACCOUNTS_QUEUE, (job) => this.process(job), {
-      connection: this.connection,
-      prefix: this.config.queuePrefix,
-      concurrency: 2,
-      // As the moderation worker's: a deletion cut short by a killed worker is taken up by another once this lapses.
-      lockDuration: this.config.workerLockDurationMs,
-      stalledInterval: Math.max(1000, Math.floor(this.config.workerLockDurationMs / 3)),
-      maxStalledCount: 5,
-    });
-    this.worker.on('failed', (job, err) => this.log.warn({ err, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade }, 'account job failed'));
-    this.worker.on('error', (err) => this.log.debug({ err }, 'accounts worker connection error'));
+    this.worker = new QueueWorker(
+      this.config,
+      ACCOUNTS_QUEUE,
+      (job) => this.process(job),
+      {
+        concurrency: 2,
+        // As the moderation worker's: a deletion cut short by a killed worker is taken up by another once this lapses.
+        lockDuration: this.config.workerLockDurationMs,
+        stalledInterval: Math.max(1000, Math.floor(this.config.workerLockDurationMs / 3)),
+        maxStalledCount: 5,
+      },
+      this.log,
+    );
+    this.worker.worker.on('failed', (job, err) => this.log.warn({ err, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade }, 'account job failed'));
     void this.declareSchedules();
   }
 
@@ -72,9 +71,7 @@ export class AccountsWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const redisUp = this.connection?.status === 'ready';
     // A deletion cut short is taken up again by another worker once its lock expires (each step can run again).
-    if (this.worker) await within(this.worker.close(!redisUp), redisUp ? 10_000 : 1000);
-    if (this.connection) await closeRedis(this.connection);
+    await this.worker?.close();
   }
 }

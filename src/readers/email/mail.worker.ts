@@ -1,8 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
 import { AppConfig } from '../../config.js';
-import { closeRedis, within } from '../../redis/redis.module.js';
+import { QueueWorker } from '../../redis/queue-worker.js';
 import { MailSender } from './mail-sender.js';
 import { MAIL_QUEUE, MailQueue, type MailJob, type MailJobName } from './mail.queue.js';
 
@@ -17,8 +16,7 @@ const SCHEDULED = { attempts: 1, removeOnComplete: true, removeOnFail: { age: 7 
  */
 @Injectable()
 export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private worker?: Worker<MailJob, unknown, MailJobName>;
-  private connection?: Redis;
+  private worker?: QueueWorker<MailJob, unknown, MailJobName>;
   private readonly log = new Logger(MailWorker.name);
 
   constructor(
@@ -29,17 +27,8 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
 
   onApplicationBootstrap(): void {
     if (!this.queue.queue) return;
-    this.connection = new Redis(this.config.redisUrl, { connectionName: 'comments-mail-worker', maxRetriesPerRequest: null });
-    this.connection.on('error', () => undefined);
-    this.worker = new Worker<MailJob, unknown, MailJobName>(MAIL_QUEUE, (job) => this.process(job), {
-      connection: this.connection,
-      prefix: this.config.queuePrefix,
-      concurrency: 4,
-      lockDuration: LOCK_MS,
-      maxStalledCount: 2,
-    });
-    this.worker.on('failed', (job, err) => this.log.warn({ err: err.message, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade }, 'mail job failed'));
-    this.worker.on('error', (err) => this.log.debug({ err }, 'mail worker connection error'));
+    this.worker = new QueueWorker(this.config, MAIL_QUEUE, (job) => this.process(job), { concurrency: 4, lockDuration: LOCK_MS, maxStalledCount: 2 }, this.log);
+    this.worker.worker.on('failed', (job, err) => this.log.warn({ err: err.message, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade }, 'mail job failed'));
     void this.declareSchedules();
   }
 
@@ -76,8 +65,6 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const redisUp = this.connection?.status === 'ready';
-    if (this.worker) await within(this.worker.close(!redisUp), redisUp ? 10_000 : 1000);
-    if (this.connection) await closeRedis(this.connection);
+    await this.worker?.close();
   }
 }
