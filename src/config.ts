@@ -140,7 +140,7 @@ const envSchema = z.object({
   SSO_SECRET: optionalText,
   SSO_JWKS_URL: optionalHttpUrl,
   SSO_JWKS_MAX_AGE: positiveInt(600),
-  SSO_JWKS_COOLDOWN: wholeNumber(30),
+  SSO_JWKS_COOLDOWN: wholeNumber(1),
   SSO_NAME: optionalText.pipe(z.string().max(40, 'at most 40 characters').optional()),
   SSO_LOGIN_URL: optionalHttpUrl,
   MODERATOR_ADMIN_EMAIL: optionalText.pipe(z.email({ message: 'an email address' }).optional()),

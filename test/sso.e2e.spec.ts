@@ -283,3 +283,33 @@ describe('without SSO_SECRET or SSO_JWKS_URL', () => {
     expect(providers.providers).not.toContain('sso');
   });
 });
+
+describe('the key set with its default cache settings', () => {
+  let t: TestApp;
+  let jwks: KeyServer;
+  let first: SigningKey;
+  beforeAll(async () => {
+    jwks = await keyServer();
+    first = await signingKey();
+    jwks.keys = [first.publicJwk];
+    t = await startTestApp('sqlite', { SSO_JWKS_URL: jwks.url });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await jwks?.close();
+  });
+  const exchange = (token: string) => new Browser(t.url).post('/auth/sso', { token });
+
+  test('a key published and used at once, right after a fetch, is accepted; made-up kids cost one fetch per cooldown', async () => {
+    expect((await exchange(await signedWith(first, claims()))).status).toBe(200);
+    const second = await signingKey();
+    jwks.keys = [first.publicJwk, second.publicJwk];
+    expect((await exchange(await signedWith(second, claims()))).status).toBe(200);
+
+    const fetched = jwks.fetches;
+    const strangers = await Promise.all(Array.from({ length: 5 }, () => signingKey()));
+    const statuses = await Promise.all(strangers.map(async (key) => (await exchange(await signedWith(key, claims()))).status));
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    expect(jwks.fetches - fetched).toBeLessThanOrEqual(2);
+  });
+});

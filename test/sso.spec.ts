@@ -27,7 +27,7 @@ async function reason(sso: SsoService, token: string): Promise<string> {
 }
 
 const claims = () => ({ sub: 'u1', name: 'Reader', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300 });
-const base = { jwksMaxAgeSeconds: 600, jwksCooldownSeconds: 30, name: 'News' };
+const base = { jwksMaxAgeSeconds: 600, jwksCooldownSeconds: 1, name: 'News' };
 
 describe('which algorithms the configured keys allow', () => {
   test('only SSO_JWKS_URL: an HS256 token is refused, also one signed with the published public key', async () => {
@@ -59,7 +59,7 @@ describe('SSO configuration', () => {
       secret: SECRET,
       jwksUrl: undefined,
       jwksMaxAgeSeconds: 600,
-      jwksCooldownSeconds: 30,
+      jwksCooldownSeconds: 1,
       name: 'news.example.com',
       loginUrl: undefined,
     });

@@ -88,12 +88,28 @@ export class SsoService {
     }
     try {
       const options = { algorithms: [alg], clockTolerance: SSO_CLOCK_SKEW };
-      const { payload } = alg === 'HS256' ? await jwtVerify(token, this.secret!, options) : await jwtVerify(token, this.keys!, options);
+      const { payload } = alg === 'HS256' ? await jwtVerify(token, this.secret!, options) : await this.verifyWithKeys(token, options);
       return payload;
     } catch (err) {
       const reason = this.describe(err);
       this.log.warn({ reason }, 'SSO token refused');
       throw refused(reason);
+    }
+  }
+
+  /**
+   * A `kid` the cached keys lack, right after a fetch (within SSO_JWKS_COOLDOWN), waits for the
+   * cooldown to end and is looked up once more, which fetches the keys again (one fetch for all who
+   * wait): a site that rotates its key and signs with the new one at once is not refused, and
+   * made-up `kid`s cannot make more than one fetch per cooldown.
+   */
+  private async verifyWithKeys(token: string, options: { algorithms: string[]; clockTolerance: number }) {
+    try {
+      return await jwtVerify(token, this.keys!, options);
+    } catch (err) {
+      if (!(err instanceof errors.JWKSNoMatchingKey) || !this.keys!.coolingDown) throw err;
+      await new Promise((resolve) => setTimeout(resolve, this.sso!.jwksCooldownSeconds * 1000));
+      return jwtVerify(token, this.keys!, options);
     }
   }
 
